@@ -1,0 +1,1 @@
+//! The CardDAV/WebDAV front end.

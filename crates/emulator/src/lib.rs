@@ -1,0 +1,1 @@
+//! A local People API server with Google's documented semantics and fault injection.

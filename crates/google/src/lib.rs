@@ -1,0 +1,1 @@
+//! Google People API client: OAuth, paging, sync tokens, batching, pacing, retries.

@@ -1,0 +1,3 @@
+//! The `peopledav` command line.
+
+fn main() {}

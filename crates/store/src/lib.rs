@@ -1,0 +1,1 @@
+//! The sled store: cards, Google state, change log, outbox.

@@ -1,0 +1,1 @@
+//! The sync engine: plan, then execute, between the store and Google.
