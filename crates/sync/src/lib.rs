@@ -1,1 +1,5 @@
 //! The sync engine: plan, then execute, between the store and Google.
+
+pub mod merge;
+
+pub use merge::{ConflictPolicy, FieldConflict, Merged, Side, WriteTimes};
