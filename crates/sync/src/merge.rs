@@ -185,7 +185,7 @@ pub fn changed_fields(base: &Person, ours: &Person) -> Vec<PersonField> {
 fn set_merge(base: &[Value], winner: &[Value], loser: &[Value]) -> Vec<Value> {
     let mut out: Vec<Value> = winner
         .iter()
-        .filter(|w| !(contains(base, w) && !contains(loser, w)))
+        .filter(|w| !contains(base, w) || contains(loser, w))
         .cloned()
         .collect();
     for l in loser {
