@@ -542,13 +542,13 @@ fn plan_groups(
         }
     }
     for href in touched {
-        if let Some(g) = by_card.get(href) {
-            if !by_href.contains_key(href) {
-                client_touched.insert(href);
-                ops.push(Op::GroupDelete {
-                    resource: g.resource_name.clone(),
-                });
-            }
+        if let Some(g) = by_card.get(href)
+            && !by_href.contains_key(href)
+        {
+            client_touched.insert(href);
+            ops.push(Op::GroupDelete {
+                resource: g.resource_name.clone(),
+            });
         }
     }
     // Google side.
