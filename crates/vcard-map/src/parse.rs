@@ -1,0 +1,557 @@
+//! Lenient reading: byte-level unfolding, charsets, 2.1 quirks, then calcard, then our own model.
+//!
+//! calcard does the tokenizing and value decoding (escapes, quoted-printable, base64, dates).
+//! Before it sees a card we unfold lines at the byte level, decode non-UTF-8 lines (their
+//! `CHARSET`, else Windows-1252), join quoted-printable soft line breaks, rewrite the bare 2.1
+//! `QUOTED-PRINTABLE` parameter as `ENCODING=QUOTED-PRINTABLE`, and drop (with a diagnostic)
+//! lines that are not content lines — calcard would drop those silently.
+
+use calcard::common::IanaString as _;
+use calcard::vcard::{VCardEntry, VCardParameterValue, VCardProperty, VCardValue, VCardValueType};
+use calcard::{Entry, Parser};
+
+use crate::card::{Card, Prop, Shape, Value, Version, shape_of};
+use crate::error::{CardError, Diagnostic};
+
+/// The outcome of reading a body that may hold many cards.
+#[derive(Debug)]
+pub struct Parsed {
+    /// One entry per `BEGIN:VCARD`, in input order.
+    pub cards: Vec<Result<(Card, Vec<Diagnostic>), CardError>>,
+}
+
+/// A logical (unfolded) line with the 1-based number of its first physical line.
+struct Line {
+    number: usize,
+    text: String,
+}
+
+/// Reads one or many cards, leniently (2.1/3.0/4.0, folding, quoted-printable, charsets, base64).
+pub fn parse(bytes: &[u8]) -> Parsed {
+    let lines = logical_lines(bytes);
+    let mut cards = Vec::new();
+    let mut pending: Vec<Diagnostic> = Vec::new();
+    let mut current: Option<(usize, Vec<Line>, Vec<Diagnostic>)> = None;
+    let mut nested = 0usize;
+
+    for line in lines {
+        let mut finished = false;
+        let trimmed = line.text.trim();
+        if trimmed.is_empty() {
+            continue;
+        }
+        let is_begin = is_marker(trimmed, "BEGIN");
+        let is_end = is_marker(trimmed, "END");
+        match current.as_mut() {
+            None => {
+                if is_begin {
+                    current = Some((line.number, Vec::new(), std::mem::take(&mut pending)));
+                } else {
+                    pending.push(Diagnostic {
+                        line: line.number,
+                        message: format!("dropped line outside BEGIN:VCARD/END:VCARD: {}", clip(trimmed)),
+                    });
+                }
+            }
+            Some((_, body, diags)) => {
+                if is_begin {
+                    nested += 1;
+                    diags.push(Diagnostic {
+                        line: line.number,
+                        message: "dropped nested vcard (for example a 2.1 AGENT)".into(),
+                    });
+                } else if is_end && nested > 0 {
+                    nested -= 1;
+                } else if is_end {
+                    finished = true;
+                } else if nested > 0 {
+                    // inside a nested card: already reported
+                } else {
+                    body.push(line);
+                }
+            }
+        }
+        if finished && let Some((start, body, diags)) = current.take() {
+            cards.push(finish_card(cards.len(), start, body, diags));
+        }
+    }
+
+    if let Some((start, _, _)) = current {
+        cards.push(Err(CardError {
+            index: cards.len(),
+            line: start,
+            message: "BEGIN:VCARD without END:VCARD".into(),
+        }));
+    } else if let Some(last) = cards.last_mut()
+        && let Ok((_, diags)) = last
+    {
+        diags.append(&mut pending);
+    }
+    if cards.is_empty() && !pending.is_empty() {
+        cards.push(Err(CardError {
+            index: 0,
+            line: pending[0].line,
+            message: "no BEGIN:VCARD found".into(),
+        }));
+    }
+    Parsed { cards }
+}
+
+/// A single-card body such as a CardDAV PUT: exactly one card, BEGIN and END present.
+pub fn parse_one(bytes: &[u8]) -> Result<(Card, Vec<Diagnostic>), CardError> {
+    let mut parsed = parse(bytes);
+    match parsed.cards.len() {
+        0 => Err(CardError {
+            index: 0,
+            line: 1,
+            message: "empty body, expected one BEGIN:VCARD … END:VCARD".into(),
+        }),
+        1 => parsed.cards.remove(0),
+        n => {
+            let line = logical_lines(bytes)
+                .into_iter()
+                .filter(|l| is_marker(l.text.trim(), "BEGIN"))
+                .nth(1)
+                .map_or(1, |l| l.number);
+            Err(CardError {
+                index: 1,
+                line,
+                message: format!("expected exactly one vcard, found {n}"),
+            })
+        }
+    }
+}
+
+fn is_marker(line: &str, word: &str) -> bool {
+    let line = line.trim_start_matches('\u{feff}');
+    let Some((name, value)) = line.split_once(':') else {
+        return false;
+    };
+    name.trim().eq_ignore_ascii_case(word) && value.trim().eq_ignore_ascii_case("VCARD")
+}
+
+fn clip(s: &str) -> String {
+    let mut out: String = s.chars().take(60).collect();
+    if out.len() < s.len() {
+        out.push('…');
+    }
+    out
+}
+
+/// Splits the input into unfolded, decoded logical lines.
+fn logical_lines(bytes: &[u8]) -> Vec<Line> {
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    let mut out: Vec<(usize, Vec<u8>)> = Vec::new();
+    let mut qp_continues = false;
+    for (i, raw) in bytes.split(|&b| b == b'\n').enumerate() {
+        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+        let number = i + 1;
+        if let Some(last) = out.last_mut() {
+            if qp_continues {
+                // quoted-printable soft line break: "=" at the end joins the next line
+                last.1.pop();
+                last.1.extend_from_slice(raw);
+                qp_continues = ends_soft_break(&last.1);
+                continue;
+            }
+            if let Some((&first, rest)) = raw.split_first()
+                && (first == b' ' || first == b'\t')
+            {
+                last.1.extend_from_slice(rest);
+                qp_continues = is_quoted_printable(&last.1) && ends_soft_break(&last.1);
+                continue;
+            }
+        }
+        out.push((number, raw.to_vec()));
+        qp_continues = is_quoted_printable(raw) && ends_soft_break(raw);
+    }
+    out.into_iter()
+        .map(|(number, bytes)| Line {
+            number,
+            text: normalise_params(decode_line(bytes)),
+        })
+        .collect()
+}
+
+fn ends_soft_break(line: &[u8]) -> bool {
+    line.last() == Some(&b'=')
+}
+
+/// The part of a line before its first unquoted colon.
+fn head_of(line: &[u8]) -> &[u8] {
+    let mut quoted = false;
+    for (i, &b) in line.iter().enumerate() {
+        match b {
+            b'"' => quoted = !quoted,
+            b':' if !quoted => return &line[..i],
+            _ => {}
+        }
+    }
+    line
+}
+
+fn is_quoted_printable(line: &[u8]) -> bool {
+    let head = head_of(line);
+    head.len() >= 16
+        && head
+            .windows(16)
+            .any(|w| w.eq_ignore_ascii_case(b"QUOTED-PRINTABLE"))
+}
+
+/// Decodes a line: UTF-8 when valid, else its CHARSET parameter, else Windows-1252.
+fn decode_line(bytes: Vec<u8>) -> String {
+    match String::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => {
+            let bytes = e.into_bytes();
+            let head = String::from_utf8_lossy(head_of(&bytes)).into_owned();
+            let encoding = head
+                .split(';')
+                .filter_map(|p| p.split_once('='))
+                .find(|(k, _)| k.trim().eq_ignore_ascii_case("CHARSET"))
+                .and_then(|(_, v)| encoding_rs::Encoding::for_label(v.trim().trim_matches('"').as_bytes()))
+                .unwrap_or(encoding_rs::WINDOWS_1252);
+            let (text, _, _) = encoding.decode(&bytes);
+            text.into_owned()
+        }
+    }
+}
+
+/// Rewrites the bare 2.1 `QUOTED-PRINTABLE` parameter as `ENCODING=QUOTED-PRINTABLE`, and drops
+/// the `CHARSET` of lines that are not encoded (they are UTF-8 by now).
+fn normalise_params(line: String) -> String {
+    let head_len = head_of(line.as_bytes()).len();
+    if head_len == line.len() || !line[..head_len].contains(';') {
+        return line;
+    }
+    let (head, rest) = line.split_at(head_len);
+    let encoded = head.to_ascii_uppercase().contains("QUOTED-PRINTABLE")
+        || head.to_ascii_uppercase().contains("BASE64")
+        || head.to_ascii_uppercase().contains("ENCODING=B");
+    let mut parts = head.split(';');
+    let mut out = String::with_capacity(line.len() + 10);
+    out.push_str(parts.next().unwrap_or_default());
+    for p in parts {
+        if p.eq_ignore_ascii_case("QUOTED-PRINTABLE") {
+            out.push_str(";ENCODING=QUOTED-PRINTABLE");
+        } else if !encoded
+            && p.split_once('=')
+                .is_some_and(|(k, _)| k.trim().eq_ignore_ascii_case("CHARSET"))
+        {
+            // the value was decoded to UTF-8 above
+        } else {
+            out.push(';');
+            out.push_str(p);
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Why a line is not a content line, if it is not.
+fn invalid_reason(line: &str) -> Option<&'static str> {
+    let head = head_of(line.as_bytes());
+    if head.len() == line.len() {
+        return Some("no colon");
+    }
+    let name_end = head.iter().position(|&b| b == b';').unwrap_or(head.len());
+    let name = &head[..name_end];
+    if name.is_empty() {
+        return Some("no property name");
+    }
+    if !name
+        .iter()
+        .all(|&b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.')
+        || name.starts_with(b".")
+        || name.ends_with(b".")
+    {
+        return Some("invalid property name");
+    }
+    None
+}
+
+fn prop_name_of(line: &str) -> String {
+    let head = head_of(line.as_bytes());
+    let end = head.iter().position(|&b| b == b';').unwrap_or(head.len());
+    let name = String::from_utf8_lossy(&head[..end]).to_ascii_uppercase();
+    match name.rsplit_once('.') {
+        Some((_, n)) => n.to_string(),
+        None => name,
+    }
+}
+
+fn finish_card(
+    index: usize,
+    start: usize,
+    body: Vec<Line>,
+    mut diags: Vec<Diagnostic>,
+) -> Result<(Card, Vec<Diagnostic>), CardError> {
+    let mut text = String::with_capacity(body.iter().map(|l| l.text.len() + 2).sum::<usize>() + 32);
+    text.push_str("BEGIN:VCARD\r\n");
+    let mut kept: Vec<&Line> = Vec::with_capacity(body.len());
+    for line in &body {
+        if let Some(reason) = invalid_reason(&line.text) {
+            diags.push(Diagnostic {
+                line: line.number,
+                message: format!("dropped invalid line ({reason}): {}", clip(&line.text)),
+            });
+            continue;
+        }
+        text.push_str(&line.text);
+        text.push_str("\r\n");
+        kept.push(line);
+    }
+    text.push_str("END:VCARD\r\n");
+
+    let vcard = match Parser::new(&text).entry() {
+        Entry::VCard(v) => v,
+        other => {
+            return Err(CardError {
+                index,
+                line: start,
+                message: format!("unreadable vcard: {other:?}"),
+            });
+        }
+    };
+
+    let entries: Vec<&VCardEntry> = vcard
+        .entries
+        .iter()
+        .filter(|e| !matches!(e.name, VCardProperty::Begin | VCardProperty::End))
+        .collect();
+
+    // calcard drops lines it cannot read without saying so: find them by name
+    let mut next = 0;
+    for line in &kept {
+        let name = prop_name_of(&line.text);
+        if entries
+            .get(next)
+            .is_some_and(|e| e.name.as_str().eq_ignore_ascii_case(&name))
+        {
+            next += 1;
+        } else {
+            diags.push(Diagnostic {
+                line: line.number,
+                message: format!("dropped unreadable line: {}", clip(&line.text)),
+            });
+        }
+    }
+
+    let mut version = None;
+    let mut props = Vec::with_capacity(entries.len());
+    for entry in entries {
+        if entry.name == VCardProperty::Version {
+            let v = entry.values.first().and_then(|v| v.as_text()).unwrap_or("");
+            version = match v.trim() {
+                "4.0" => Some(Version::V4),
+                "3.0" | "2.1" | "2.0" => Some(Version::V3),
+                other => {
+                    diags.push(Diagnostic {
+                        line: start,
+                        message: format!("unknown VERSION {other:?}, read as 3.0"),
+                    });
+                    Some(Version::V3)
+                }
+            };
+            continue;
+        }
+        props.push(convert_entry(entry));
+    }
+    Ok((Card::from_props(props, version), diags))
+}
+
+/// RFC 6868 parameter value decoding (`^n`, `^'`, `^^`).
+fn decode_caret(s: String) -> String {
+    if !s.contains('^') {
+        return s;
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '^' {
+            match chars.peek() {
+                Some('n') | Some('N') => {
+                    out.push('\n');
+                    chars.next();
+                }
+                Some('\'') => {
+                    out.push('"');
+                    chars.next();
+                }
+                Some('^') => {
+                    out.push('^');
+                    chars.next();
+                }
+                _ => out.push('^'),
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn param_text(value: &VCardParameterValue) -> Option<String> {
+    Some(match value {
+        VCardParameterValue::Text(s) => decode_caret(s.clone()),
+        VCardParameterValue::Integer(i) => i.to_string(),
+        VCardParameterValue::Timestamp(t) => t.to_string(),
+        VCardParameterValue::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
+        VCardParameterValue::ValueType(v) => v.as_str().to_ascii_lowercase(),
+        VCardParameterValue::Type(t) => t.as_str().to_ascii_lowercase(),
+        VCardParameterValue::Calscale(c) => c.as_str().to_ascii_lowercase(),
+        VCardParameterValue::Level(l) => l.as_str().to_ascii_lowercase(),
+        VCardParameterValue::Phonetic(p) => p.as_str().to_ascii_lowercase(),
+        VCardParameterValue::Jscomps(_) | VCardParameterValue::Null => return None,
+    })
+}
+
+fn value_text(name: &str, value: &VCardValue) -> String {
+    match value {
+        VCardValue::Text(s) => s.clone(),
+        VCardValue::Integer(i) => i.to_string(),
+        VCardValue::Float(f) => f.to_string(),
+        VCardValue::Boolean(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
+        VCardValue::PartialDateTime(dt) => {
+            let fmt = match name {
+                "REV" | "CREATED" => VCardValueType::Timestamp,
+                "TZ" => VCardValueType::UtcOffset,
+                _ => VCardValueType::DateAndOrTime,
+            };
+            let mut out = String::new();
+            // writing into a String cannot fail
+            let _ = dt.format_as_vcard(&mut out, &fmt);
+            out
+        }
+        VCardValue::Binary(d) => {
+            use base64::Engine as _;
+            base64::engine::general_purpose::STANDARD.encode(&d.data)
+        }
+        VCardValue::Sex(s) => s.as_str().to_string(),
+        VCardValue::GramGender(g) => g.as_str().to_ascii_lowercase(),
+        VCardValue::Kind(k) => k.as_str().to_ascii_lowercase(),
+        VCardValue::Component(items) => items.join(","),
+    }
+}
+
+fn convert_entry(entry: &VCardEntry) -> Prop {
+    let name = entry.name.as_str().to_ascii_uppercase();
+    let mut params: Vec<(String, Vec<String>)> = Vec::new();
+    for p in &entry.params {
+        let (pname, pvalue) = match param_text(&p.value) {
+            Some(v) => (p.name.as_str().to_ascii_uppercase(), v),
+            None if matches!(p.value, VCardParameterValue::Null) => {
+                // a bare 2.1 parameter such as `TEL;CELL;PREF:` is a TYPE
+                ("TYPE".to_string(), p.name.as_str().to_ascii_lowercase())
+            }
+            None => continue,
+        };
+        if let Some((_, values)) = params.iter_mut().find(|(n, _)| *n == pname) {
+            values.push(pvalue);
+        } else {
+            params.push((pname, vec![pvalue]));
+        }
+    }
+
+    let binary = entry.values.iter().find_map(|v| match v {
+        VCardValue::Binary(d) => Some(d),
+        _ => None,
+    });
+    let value = if let Some(d) = binary {
+        let media_type = d.content_type.clone();
+        if media_type.is_some()
+            && let Some(pos) = params.iter().position(|(n, _)| n == "TYPE")
+            && params[pos].1.len() == 1
+            && !params[pos].1[0].contains('/')
+            && params[pos].1[0].len() <= 5
+        {
+            // the legacy media type (TYPE=JPEG) now lives in the value
+            params.remove(pos);
+        }
+        Value::Binary {
+            media_type,
+            data: d.data.clone(),
+        }
+    } else {
+        match shape_of(&name) {
+            Shape::Parts => Value::Parts(
+                entry
+                    .values
+                    .iter()
+                    .map(|v| match v {
+                        VCardValue::Component(items) => items.clone(),
+                        other => vec![value_text(&name, other)],
+                    })
+                    .collect(),
+            ),
+            Shape::List => Value::List(
+                entry
+                    .values
+                    .iter()
+                    .flat_map(|v| match v {
+                        VCardValue::Component(items) => items.clone(),
+                        other => vec![value_text(&name, other)],
+                    })
+                    .collect(),
+            ),
+            Shape::Text | Shape::Uri => Value::Text(
+                entry
+                    .values
+                    .iter()
+                    .map(|v| value_text(&name, v))
+                    .collect::<Vec<_>>()
+                    .join(","),
+            ),
+        }
+    };
+    Prop {
+        group: entry.group.clone(),
+        name,
+        params,
+        value,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unfolds_and_reads_21_quoted_printable() {
+        let input = b"BEGIN:VCARD\r\nVERSION:2.1\r\nN;CHARSET=UTF-8;QUOTED-PRINTABLE:=C3=A9l=C3=A8ve;=\r\nJean\r\nNOTE:long\r\n  folded\r\nEND:VCARD\r\n";
+        let parsed = parse(input);
+        let (card, diags) = parsed.cards[0].as_ref().unwrap();
+        assert!(diags.is_empty(), "{diags:?}");
+        let props = card.properties();
+        assert_eq!(props[0].name, "N");
+        assert_eq!(props[0].value, "élève;Jean");
+        assert_eq!(props[1].value, "long folded");
+        assert_eq!(card.version(), Some(Version::V3));
+    }
+
+    #[test]
+    fn latin1_line_without_charset_reads_as_windows_1252() {
+        let input = b"BEGIN:VCARD\nVERSION:3.0\nFN:Ren\xe9\nEND:VCARD\n";
+        let (card, _) = parse_one(input).unwrap();
+        assert_eq!(card.formatted_name().as_deref(), Some("René"));
+    }
+
+    #[test]
+    fn reports_dropped_lines_and_missing_end() {
+        let input = b"BEGIN:VCARD\nVERSION:3.0\nFN:A\nthis is not a property\nEND:VCARD\nBEGIN:VCARD\nFN:B\n";
+        let parsed = parse(input);
+        let (_, diags) = parsed.cards[0].as_ref().unwrap();
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].line, 4);
+        let err = parsed.cards[1].as_ref().unwrap_err();
+        assert_eq!((err.index, err.line), (1, 6));
+        assert_eq!(err.to_string(), "card 2 (line 6): BEGIN:VCARD without END:VCARD");
+    }
+
+    #[test]
+    fn parse_one_refuses_two_cards() {
+        let input = b"BEGIN:VCARD\nFN:A\nEND:VCARD\nBEGIN:VCARD\nFN:B\nEND:VCARD\n";
+        let err = parse_one(input).unwrap_err();
+        assert_eq!(err.line, 4);
+    }
+}
