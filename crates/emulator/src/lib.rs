@@ -1,1 +1,22 @@
 //! A local People API server with Google's documented semantics and fault injection.
+//!
+//! [`Emulator::start`] binds `127.0.0.1:0` and serves the People API v1 under `/v1/...`: people
+//! (get, getBatchGet, connections.list with page and sync tokens, create/update/delete, batches,
+//! photos, search), contactGroups, otherContacts and the Workspace directory. Field masks, etags,
+//! limits, error bodies and quotas follow Google's documentation and captured responses. Test
+//! hooks: `GET /emulator/stats`, `POST /emulator/advance?seconds=N`, and [`Emulator`]'s methods.
+
+mod api;
+mod book;
+mod config;
+mod error;
+mod person;
+mod seed;
+mod server;
+mod state;
+mod tokens;
+
+pub use config::{AccountConfig, EmulatorConfig, FaultSpec, Quotas, Seed, load_seed_file};
+pub use error::{EmulatorError, EmulatorErrorKind};
+pub use server::{Emulator, RunningEmulator};
+pub use state::Stats;
