@@ -1,0 +1,1213 @@
+//! The executor: gathers the store's and Google's state, plans, guards, executes, records.
+//!
+//! One [`SyncEngine`] serves one bridge user (one Google account). [`SyncEngine::sync_once`] runs
+//! one round: list Google's changes (incremental, or a full listing on the first run, on an
+//! expired token, when the periodic reconcile is due, or while a create's outcome is unknown),
+//! read the store, [`plan`](crate::plan::plan), refuse mass deletes unless forced, then execute:
+//! the client's group changes, Google's changes, merges, and the client's pushes. Every change
+//! that came from Google goes through `Store::apply_remote` with the card's etag as read, so a
+//! client write that lands meanwhile is never overwritten (it is merged in the next round).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::time::Duration;
+
+use people::{ContactGroup, Person, PersonField};
+use store::{BookName, CardMeta, GoogleLink, GroupRecord, OutboxOp, RemoteChange, Store};
+use tokio::sync::Mutex;
+use tracing::{debug, info, warn};
+use vcard_map::{GroupTable, Version};
+
+use crate::api::{ApiError, ApiErrorKind, GroupWithMembers, Listing, PeopleApi};
+use crate::merge::{self, ConflictPolicy, WriteTimes};
+use crate::plan::{
+    self, Direction, GroupCardEdit, LinkRef, LocalCard, LocalGroup, LocalState, Op, OutboxItem,
+    Plan, RemoteGroup, RemotePerson, RemoteView,
+};
+
+/// The clientData key vcard-map keeps the card UID under.
+pub const UID_KEY: &str = "peopledav.uid";
+
+const META_TOKEN_CONTACTS: &str = "sync.token.contacts";
+const META_TOKEN_OTHER: &str = "sync.token.other";
+const META_LAST_FULL: &str = "sync.last_full";
+const META_PENDING_CREATES: &str = "sync.pending_creates";
+
+/// How one engine behaves.
+#[derive(Debug, Clone)]
+pub struct EngineConfig {
+    /// The bridge user whose books this engine syncs.
+    pub user: String,
+    pub conflict_policy: ConflictPolicy,
+    /// The share of a book one sync may delete without `force` (0.5 = half).
+    pub mass_delete_share: f64,
+    /// Books of at most this many cards are not guarded.
+    pub mass_delete_min: usize,
+    /// How often a full listing reconciles what incremental sync may have missed.
+    pub full_reconcile_every: Duration,
+    /// Whether Google's "other contacts" are pulled into the read-only `other` book.
+    pub other_contacts: bool,
+}
+
+impl EngineConfig {
+    /// The defaults: newest write wins, 50 % of books over 10 cards guarded, daily reconcile.
+    pub fn new(user: impl Into<String>) -> EngineConfig {
+        EngineConfig {
+            user: user.into(),
+            conflict_policy: ConflictPolicy::default(),
+            mass_delete_share: 0.5,
+            mass_delete_min: 10,
+            full_reconcile_every: Duration::from_secs(24 * 3600),
+            other_contacts: true,
+        }
+    }
+}
+
+/// Options of one round.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SyncOptions {
+    /// Plan only; change nothing on either side.
+    pub dry_run: bool,
+    /// Propagate deletes even past the mass-delete guard.
+    pub force: bool,
+}
+
+/// What one round did (or, for a dry run, would do).
+#[derive(Debug, Clone, Default)]
+pub struct SyncReport {
+    pub plans: Vec<Plan>,
+    pub dry_run: bool,
+    pub created: usize,
+    pub updated: usize,
+    pub deleted: usize,
+    pub pulled: usize,
+    pub removed: usize,
+    pub merged: usize,
+    pub linked: usize,
+    pub group_ops: usize,
+    /// Overlapping edits and how they were resolved, one line each.
+    pub conflicts: Vec<String>,
+    /// Changes Google refused for good (kept in the store, not retried), one line each.
+    pub rejected: Vec<String>,
+}
+
+impl fmt::Display for SyncReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for plan in &self.plans {
+            write!(f, "{plan}")?;
+        }
+        if self.dry_run {
+            return writeln!(f, "dry run: nothing changed");
+        }
+        writeln!(
+            f,
+            "pushed {} created, {} updated, {} deleted; pulled {} upserted, {} deleted; {} merged, {} linked, {} group changes",
+            self.created,
+            self.updated,
+            self.deleted,
+            self.pulled,
+            self.removed,
+            self.merged,
+            self.linked,
+            self.group_ops
+        )?;
+        for c in &self.conflicts {
+            writeln!(f, "conflict: {c}")?;
+        }
+        for r in &self.rejected {
+            writeln!(f, "rejected: {r}")?;
+        }
+        Ok(())
+    }
+}
+
+/// What a caller branches on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyncErrorKind {
+    /// The round would delete too much; rerun with `force` after checking.
+    MassDelete,
+    /// Google failed; the inner kind says how.
+    Google(ApiErrorKind),
+    /// The store failed.
+    Store,
+}
+
+/// A failed round. Nothing is lost: what was not done is planned again next round.
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error(
+        "refusing to delete {deletes} of {total} cards of {book} in {direction} (more than the configured share); check and rerun with --force"
+    )]
+    MassDelete {
+        book: String,
+        direction: &'static str,
+        deletes: usize,
+        total: usize,
+    },
+    #[error("google: {0}")]
+    Google(#[from] ApiError),
+    #[error("store: {0}")]
+    Store(#[from] store::StoreError),
+}
+
+impl SyncError {
+    pub fn kind(&self) -> SyncErrorKind {
+        match self {
+            SyncError::MassDelete { .. } => SyncErrorKind::MassDelete,
+            SyncError::Google(e) => SyncErrorKind::Google(e.kind),
+            SyncError::Store(_) => SyncErrorKind::Store,
+        }
+    }
+
+    /// Whether retrying later is the remedy (the background task backs off).
+    pub fn is_temporary(&self) -> bool {
+        matches!(self, SyncError::Google(e) if e.kind.is_temporary())
+    }
+}
+
+/// The sync engine of one bridge user.
+pub struct SyncEngine<A> {
+    store: Store,
+    api: A,
+    config: EngineConfig,
+    round: Mutex<()>,
+}
+
+/// The store's side of one book, as read at the start of a round.
+#[derive(Default)]
+struct Snapshot {
+    metas: BTreeMap<String, CardMeta>,
+    links: BTreeMap<String, GoogleLink>,
+    local: LocalState,
+    /// Persons of the cards among the outbox's puts (non-group).
+    ours: BTreeMap<String, Person>,
+}
+
+/// Google's side of one book.
+struct RemoteSide {
+    persons: BTreeMap<String, Person>,
+    view: RemoteView,
+    token: Option<String>,
+    full: bool,
+}
+
+fn now_unix() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+fn google_time(person: &Person) -> Option<i64> {
+    let t = person.contact_source()?.update_time.as_deref()?;
+    chrono::DateTime::parse_from_rfc3339(t)
+        .ok()
+        .map(|d| d.timestamp())
+}
+
+fn remote_person(p: &Person) -> Option<RemotePerson> {
+    Some(RemotePerson {
+        resource_name: p.resource_name.clone()?,
+        etag: person_etag(p),
+        uid: p.client_data(UID_KEY).map(str::to_owned),
+    })
+}
+
+/// The etag updates are checked against: the CONTACT source's, else the person's.
+fn person_etag(p: &Person) -> String {
+    p.etag
+        .clone()
+        .or_else(|| p.contact_source().and_then(|s| s.etag.clone()))
+        .unwrap_or_default()
+}
+
+fn base_of(link: &GoogleLink) -> Person {
+    serde_json::from_slice(&link.base).unwrap_or_default()
+}
+
+/// Escapes a vCard text value.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ',' => out.push_str("\\,"),
+            ';' => out.push_str("\\;"),
+            '\n' => out.push_str("\\n"),
+            '\r' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn group_uid(resource: &str) -> String {
+    format!(
+        "group-{}",
+        resource.rsplit('/').next().unwrap_or(resource)
+    )
+}
+
+impl<A: PeopleApi> SyncEngine<A> {
+    pub fn new(store: Store, api: A, config: EngineConfig) -> SyncEngine<A> {
+        SyncEngine {
+            store,
+            api,
+            config,
+            round: Mutex::new(()),
+        }
+    }
+
+    pub fn config(&self) -> &EngineConfig {
+        &self.config
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    fn user(&self) -> &str {
+        &self.config.user
+    }
+
+    fn meta_string(&self, key: &str) -> Result<Option<String>, SyncError> {
+        Ok(self
+            .store
+            .meta(self.user(), key)?
+            .and_then(|v| String::from_utf8(v).ok()))
+    }
+
+    fn pending_creates(&self) -> Result<BTreeSet<String>, SyncError> {
+        Ok(self
+            .store
+            .meta(self.user(), META_PENDING_CREATES)?
+            .and_then(|v| serde_json::from_slice(&v).ok())
+            .unwrap_or_default())
+    }
+
+    fn set_pending_creates(&self, uids: &BTreeSet<String>) -> Result<(), SyncError> {
+        let bytes = serde_json::to_vec(uids).unwrap_or_default();
+        self.store
+            .set_meta(self.user(), META_PENDING_CREATES, &bytes)?;
+        Ok(())
+    }
+
+    /// One round in both directions. Rounds of one engine never overlap.
+    pub async fn sync_once(&self, opts: SyncOptions) -> Result<SyncReport, SyncError> {
+        let _round = self.round.lock().await;
+        let mut report = SyncReport {
+            dry_run: opts.dry_run,
+            ..SyncReport::default()
+        };
+
+        let groups = self.api.groups().await?;
+        let table = self.group_table(&groups)?;
+        let remote = self.list_contacts().await?;
+        let snapshot = self.snapshot(BookName::Contacts, &table)?;
+        let remote_groups = Some(
+            groups
+                .iter()
+                .filter_map(|g| {
+                    Some(RemoteGroup {
+                        resource_name: g.group.resource_name.clone()?,
+                        name: g.group.name.clone().unwrap_or_default(),
+                        etag: g.group.etag.clone().unwrap_or_default(),
+                        members: g.members.clone(),
+                    })
+                })
+                .collect(),
+        );
+        let plan = plan::plan(
+            BookName::Contacts.as_str(),
+            &snapshot.local,
+            &remote.view,
+            &remote_groups,
+        );
+        self.guard(&plan, opts)?;
+
+        let other = if self.config.other_contacts {
+            Some(self.plan_other(opts).await?)
+        } else {
+            None
+        };
+
+        if opts.dry_run {
+            report.plans.push(plan);
+            report.plans.extend(other.map(|(p, _, _)| p));
+            return Ok(report);
+        }
+
+        self.execute(&plan, &snapshot, &remote, &groups, &mut report)
+            .await?;
+        if let Some(upto) = plan.outbox_upto {
+            self.store.outbox_ack(self.user(), upto)?;
+        }
+        if let Some(token) = &remote.token {
+            self.store
+                .set_meta(self.user(), META_TOKEN_CONTACTS, token.as_bytes())?;
+        }
+        if remote.full {
+            self.store.set_meta(
+                self.user(),
+                META_LAST_FULL,
+                now_unix().to_string().as_bytes(),
+            )?;
+        }
+        report.plans.push(plan);
+
+        if let Some((plan, snap, remote)) = other {
+            let table = GroupTable::default();
+            self.execute_pulls(BookName::Other, &plan, &snap, &remote, &table, &mut report)?;
+            if let Some(token) = &remote.token {
+                self.store
+                    .set_meta(self.user(), META_TOKEN_OTHER, token.as_bytes())?;
+            }
+            report.plans.push(plan);
+        }
+        self.store.flush()?;
+        info!(user = self.user(), "{}", report.to_string().trim_end());
+        Ok(report)
+    }
+
+    fn guard(&self, plan: &Plan, opts: SyncOptions) -> Result<(), SyncError> {
+        if opts.force {
+            return Ok(());
+        }
+        match plan.mass_delete(self.config.mass_delete_share, self.config.mass_delete_min) {
+            Some(m) => Err(SyncError::MassDelete {
+                book: plan.book.clone(),
+                direction: match m.direction {
+                    Direction::Push => "google",
+                    Direction::Pull => "the store",
+                },
+                deletes: m.deletes,
+                total: m.total,
+            }),
+            None => Ok(()),
+        }
+    }
+
+    fn group_table(&self, groups: &[GroupWithMembers]) -> Result<GroupTable, SyncError> {
+        Ok(GroupTable::new(groups.iter().filter_map(|g| {
+            Some((g.group.resource_name.clone()?, g.group.name.clone()?))
+        })))
+    }
+
+    async fn list_contacts(&self) -> Result<RemoteSide, SyncError> {
+        let token = self.meta_string(META_TOKEN_CONTACTS)?;
+        let last_full: Option<i64> = self
+            .meta_string(META_LAST_FULL)?
+            .and_then(|s| s.parse().ok());
+        let due = last_full.is_none_or(|t| {
+            now_unix() - t >= self.config.full_reconcile_every.as_secs() as i64
+        });
+        let uncertain = !self.pending_creates()?.is_empty();
+        let listing = match token.as_deref() {
+            Some(t) if !due && !uncertain => match self.api.connections(Some(t)).await {
+                Err(e) if e.kind == ApiErrorKind::ExpiredSyncToken => {
+                    info!(user = self.user(), "sync token expired, listing everything");
+                    None
+                }
+                other => Some(other?),
+            },
+            _ => None,
+        };
+        Ok(match listing {
+            Some(l) => side(l, false),
+            None => side(self.api.connections(None).await?, true),
+        })
+    }
+
+    async fn plan_other(
+        &self,
+        opts: SyncOptions,
+    ) -> Result<(Plan, Snapshot, RemoteSide), SyncError> {
+        let token = self.meta_string(META_TOKEN_OTHER)?;
+        let listing = match token.as_deref() {
+            Some(t) => match self.api.other_contacts(Some(t)).await {
+                Err(e) if e.kind == ApiErrorKind::ExpiredSyncToken => None,
+                other => Some(other?),
+            },
+            None => None,
+        };
+        let remote = match listing {
+            Some(l) => side(l, false),
+            None => side(self.api.other_contacts(None).await?, true),
+        };
+        let snap = self.snapshot(BookName::Other, &GroupTable::default())?;
+        let plan = plan::plan(BookName::Other.as_str(), &snap.local, &remote.view, &None);
+        self.guard(&plan, opts)?;
+        Ok((plan, snap, remote))
+    }
+
+    /// Reads one book's state from the store.
+    fn snapshot(&self, book: BookName, table: &GroupTable) -> Result<Snapshot, SyncError> {
+        let user = self.user();
+        let mut snap = Snapshot::default();
+        let records = if book == BookName::Contacts {
+            self.store.groups(user)?
+        } else {
+            Vec::new()
+        };
+        let group_hrefs: BTreeSet<String> =
+            records.iter().filter_map(|g| g.card_href.clone()).collect();
+        for meta in self.store.card_metas(user, book)? {
+            if let Some(link) = self.store.link(user, book, &meta.href)? {
+                snap.links.insert(meta.href.clone(), link);
+            }
+            snap.metas.insert(meta.href.clone(), meta);
+        }
+        let outbox = if book == BookName::Contacts {
+            self.store.outbox(user, usize::MAX)?
+        } else {
+            Vec::new()
+        };
+        let mut new_group_cards = BTreeSet::new();
+        let by_uid: BTreeMap<&str, &str> = snap
+            .metas
+            .values()
+            .map(|m| (m.uid.as_str(), m.href.as_str()))
+            .collect();
+        let mut seen = BTreeSet::new();
+        for entry in outbox.iter().filter(|e| e.book == book) {
+            let (uid, delete) = match &entry.op {
+                OutboxOp::Put { uid } => (uid.clone(), false),
+                OutboxOp::Delete { uid } => (uid.clone(), true),
+            };
+            snap.local.outbox.push(OutboxItem {
+                seq: entry.seq,
+                href: entry.href.clone(),
+                uid,
+                delete,
+            });
+            if !seen.insert(entry.href.clone()) {
+                continue;
+            }
+            if !snap.metas.contains_key(&entry.href) {
+                if let Some(link) = self.store.link(user, book, &entry.href)?
+                    && link.resource_name.starts_with("people/")
+                {
+                    snap.local.deleted_links.insert(
+                        entry.href.clone(),
+                        LinkRef {
+                            resource_name: link.resource_name.clone(),
+                            person_etag: link.person_etag.clone(),
+                        },
+                    );
+                }
+                continue;
+            }
+            let Some(card) = self.store.card(user, book, &entry.href)? else {
+                continue;
+            };
+            let parsed = match vcard_map::parse_one(&card.vcard) {
+                Ok((parsed, _)) => parsed,
+                Err(e) => {
+                    warn!(href = entry.href, "stored card does not parse, not pushed: {e}");
+                    continue;
+                }
+            };
+            if parsed.is_group() || group_hrefs.contains(&entry.href) {
+                new_group_cards.insert(entry.href.clone());
+                let members = parsed
+                    .properties()
+                    .into_iter()
+                    .filter(|p| p.name == "MEMBER" || p.name == "X-ADDRESSBOOKSERVER-MEMBER")
+                    .filter_map(|p| {
+                        let uid = p.value.strip_prefix("urn:uuid:").unwrap_or(&p.value);
+                        let href = by_uid.get(uid)?;
+                        Some(snap.links.get(*href)?.resource_name.clone())
+                    })
+                    .collect();
+                snap.local.group_cards.push(GroupCardEdit {
+                    href: entry.href.clone(),
+                    name: parsed
+                        .formatted_name()
+                        .unwrap_or_else(|| entry.href.trim_end_matches(".vcf").to_owned()),
+                    members,
+                });
+                continue;
+            }
+            let ours = vcard_map::card_to_person(&parsed, table);
+            if let Some(link) = snap.links.get(&entry.href) {
+                let base = self.normalized(&base_of(link), table);
+                let fields = merge::changed_fields(&base, &ours);
+                snap.local.dirty_fields.insert(entry.href.clone(), fields);
+            }
+            snap.ours.insert(entry.href.clone(), ours);
+        }
+        for meta in snap.metas.values() {
+            let group = group_hrefs.contains(&meta.href) || new_group_cards.contains(&meta.href);
+            snap.local.cards.push(LocalCard {
+                href: meta.href.clone(),
+                uid: meta.uid.clone(),
+                link: snap.links.get(&meta.href).map(|l| LinkRef {
+                    resource_name: l.resource_name.clone(),
+                    person_etag: l.person_etag.clone(),
+                }),
+                group,
+            });
+        }
+        for r in records {
+            let members = r
+                .card_href
+                .as_ref()
+                .and_then(|h| snap.links.get(h))
+                .and_then(|l| serde_json::from_slice::<ContactGroup>(&l.base).ok())
+                .map(|g| g.member_resource_names.into_iter().collect())
+                .unwrap_or_default();
+            snap.local.groups.push(LocalGroup {
+                resource_name: r.resource_name,
+                name: r.name,
+                etag: r.etag,
+                card_href: r.card_href,
+                members,
+            });
+        }
+        snap.local.pending_creates = self.pending_creates()?;
+        Ok(snap)
+    }
+
+    /// A Google Person in the form the client's cards map to, for comparisons.
+    fn normalized(&self, person: &Person, table: &GroupTable) -> Person {
+        vcard_map::card_to_person(&vcard_map::person_to_card(person, table), table)
+    }
+
+    async fn execute(
+        &self,
+        plan: &Plan,
+        snap: &Snapshot,
+        remote: &RemoteSide,
+        groups: &[GroupWithMembers],
+        report: &mut SyncReport,
+    ) -> Result<(), SyncError> {
+        let mut groups: BTreeMap<String, GroupWithMembers> = groups
+            .iter()
+            .filter_map(|g| Some((g.group.resource_name.clone()?, g.clone())))
+            .collect();
+        // 1. The client's group changes.
+        for op in &plan.ops {
+            self.execute_group_push(op, snap, &mut groups, report)
+                .await?;
+        }
+        let table = GroupTable::new(
+            groups
+                .iter()
+                .filter_map(|(r, g)| Some((r.clone(), g.group.name.clone()?))),
+        );
+        // 2. Google's changes.
+        self.execute_pulls(BookName::Contacts, plan, snap, remote, &table, report)?;
+        for op in &plan.ops {
+            match op {
+                Op::GroupPull { resource, href } => {
+                    if let Some(g) = groups.get(resource) {
+                        self.write_group_card(g, href.as_deref(), snap)?;
+                        report.group_ops += 1;
+                    }
+                }
+                Op::GroupPullDelete { resource, href } => {
+                    if let Some(href) = href {
+                        let etag = snap.metas.get(href).map(|m| m.etag.as_str());
+                        self.apply(BookName::Contacts, RemoteChange::Delete { href: href.clone() }, etag)?;
+                    }
+                    self.store.remove_group(self.user(), resource)?;
+                    report.group_ops += 1;
+                }
+                _ => {}
+            }
+        }
+        // 3. Links and merges.
+        for op in &plan.ops {
+            match op {
+                Op::Link { href, resource } => {
+                    let Some(person) = remote.persons.get(resource) else {
+                        continue;
+                    };
+                    self.link_found(href, person, snap, &table, report).await?;
+                }
+                Op::Merge { href, resource } => {
+                    self.merge_push(href, resource, snap, &table, report)
+                        .await?;
+                }
+                _ => {}
+            }
+        }
+        // 4. The client's pushes: updates one by one, deletes and creates in batches.
+        for op in &plan.ops {
+            if let Op::PushUpdate {
+                href,
+                resource,
+                mask,
+            } = op
+            {
+                self.push_update(href, resource, mask, snap, &table, report)
+                    .await?;
+            }
+        }
+        let deletes: Vec<(&String, &String)> = plan
+            .ops
+            .iter()
+            .filter_map(|op| match op {
+                Op::PushDelete { href, resource } => Some((href, resource)),
+                _ => None,
+            })
+            .collect();
+        if !deletes.is_empty() {
+            let names = deletes.iter().map(|(_, r)| (*r).clone()).collect();
+            match self.api.delete_all(names).await {
+                Ok(()) => {}
+                Err(e) if e.kind == ApiErrorKind::NotFound => {}
+                Err(e) => return Err(e.into()),
+            }
+            for (href, _) in &deletes {
+                self.apply(BookName::Contacts, RemoteChange::Delete { href: (*href).clone() }, None)
+                    .or_else(ignore_not_found)?;
+            }
+            report.deleted += deletes.len();
+        }
+        let creates: Vec<&String> = plan
+            .ops
+            .iter()
+            .filter_map(|op| match op {
+                Op::PushCreate { href, .. } => Some(href),
+                _ => None,
+            })
+            .collect();
+        if !creates.is_empty() {
+            self.push_creates(&creates, snap, &table, report).await?;
+        }
+        Ok(())
+    }
+
+    async fn execute_group_push(
+        &self,
+        op: &Op,
+        snap: &Snapshot,
+        groups: &mut BTreeMap<String, GroupWithMembers>,
+        report: &mut SyncReport,
+    ) -> Result<(), SyncError> {
+        let refreshed = match op {
+            Op::GroupCreate {
+                href,
+                name,
+                members,
+            } => {
+                let group = match self.api.create_group(name).await {
+                    Ok(g) => g,
+                    Err(e) if e.kind == ApiErrorKind::InvalidRequest || e.kind == ApiErrorKind::Conflict => {
+                        report.rejected.push(format!("group {href} {name:?}: {e}"));
+                        return Ok(());
+                    }
+                    Err(e) => return Err(e.into()),
+                };
+                let Some(resource) = group.resource_name.clone() else {
+                    return Ok(());
+                };
+                if !members.is_empty() {
+                    self.api
+                        .modify_members(&resource, members.iter().cloned().collect(), Vec::new())
+                        .await?;
+                }
+                let g = GroupWithMembers {
+                    group,
+                    members: members.clone(),
+                };
+                self.write_group_card(&g, Some(href), snap)?;
+                Some((resource, g))
+            }
+            Op::GroupRename { resource, name } => {
+                let Some(current) = groups.get(resource) else {
+                    return Ok(());
+                };
+                let group = self.api.rename_group(&current.group, name).await?;
+                Some((
+                    resource.clone(),
+                    GroupWithMembers {
+                        group,
+                        members: current.members.clone(),
+                    },
+                ))
+            }
+            Op::GroupDelete { resource } => {
+                match self.api.delete_group(resource).await {
+                    Ok(()) => {}
+                    Err(e) if e.kind == ApiErrorKind::NotFound => {}
+                    Err(e) => return Err(e.into()),
+                }
+                self.store.remove_group(self.user(), resource)?;
+                groups.remove(resource);
+                report.group_ops += 1;
+                None
+            }
+            Op::MembersModify {
+                resource,
+                add,
+                remove,
+            } => {
+                self.api
+                    .modify_members(
+                        resource,
+                        add.iter().cloned().collect(),
+                        remove.iter().cloned().collect(),
+                    )
+                    .await?;
+                let Some(current) = groups.get(resource) else {
+                    return Ok(());
+                };
+                let mut members = current.members.clone();
+                members.extend(add.iter().cloned());
+                members.retain(|m| !remove.contains(m));
+                Some((
+                    resource.clone(),
+                    GroupWithMembers {
+                        group: current.group.clone(),
+                        members,
+                    },
+                ))
+            }
+            _ => None,
+        };
+        if let Some((resource, g)) = refreshed {
+            if !matches!(op, Op::GroupCreate { .. }) {
+                let href = self
+                    .store
+                    .groups(self.user())?
+                    .into_iter()
+                    .find(|r| r.resource_name == resource)
+                    .and_then(|r| r.card_href);
+                self.write_group_card(&g, href.as_deref(), snap)?;
+            }
+            groups.insert(resource, g);
+            report.group_ops += 1;
+        }
+        Ok(())
+    }
+
+    /// Writes a group card (KIND:group with MEMBERs) and its record from Google's group.
+    fn write_group_card(
+        &self,
+        g: &GroupWithMembers,
+        href: Option<&str>,
+        snap: &Snapshot,
+    ) -> Result<(), SyncError> {
+        let Some(resource) = g.group.resource_name.clone() else {
+            return Ok(());
+        };
+        let name = g.group.name.clone().unwrap_or_default();
+        let existing_uid = href.and_then(|h| snap.metas.get(h)).map(|m| m.uid.clone());
+        let uid = existing_uid.unwrap_or_else(|| group_uid(&resource));
+        let href = href.map_or_else(|| format!("{uid}.vcf"), str::to_owned);
+        let mut member_uids = Vec::new();
+        for m in &g.members {
+            if let Some(h) = self.store.href_for_resource(self.user(), BookName::Contacts, m)?
+                && let Some(meta) = self.store.card(self.user(), BookName::Contacts, &h)?
+            {
+                member_uids.push(meta.uid);
+            }
+        }
+        member_uids.sort();
+        let mut text = format!(
+            "BEGIN:VCARD\r\nVERSION:4.0\r\nUID:{}\r\nKIND:group\r\nFN:{}\r\n",
+            escape(&uid),
+            escape(&name)
+        );
+        for m in member_uids {
+            text.push_str(&format!("MEMBER:urn:uuid:{m}\r\n"));
+        }
+        text.push_str("END:VCARD\r\n");
+        let mut base = g.group.clone();
+        base.member_resource_names = g.members.iter().cloned().collect();
+        let link = GoogleLink {
+            resource_name: resource.clone(),
+            person_etag: g.group.etag.clone().unwrap_or_default(),
+            base: serde_json::to_vec(&base).unwrap_or_default(),
+        };
+        let current = self.store.card(self.user(), BookName::Contacts, &href)?;
+        let bytes = text.into_bytes();
+        if current.as_ref().is_some_and(|c| c.vcard == bytes) {
+            self.store
+                .set_link(self.user(), BookName::Contacts, &href, link)?;
+        } else {
+            let etag = current.as_ref().map(|c| c.etag.clone());
+            let change = RemoteChange::Upsert {
+                href: href.clone(),
+                uid,
+                vcard: bytes,
+                link: link.clone(),
+            };
+            match self.apply(BookName::Contacts, change, etag.as_deref()) {
+                Ok(_) => {}
+                Err(e) if is_conflict(&e) => {
+                    self.store
+                        .set_link(self.user(), BookName::Contacts, &href, link)?;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        self.store.put_group(
+            self.user(),
+            GroupRecord {
+                resource_name: resource,
+                name,
+                etag: g.group.etag.clone().unwrap_or_default(),
+                system: false,
+                card_href: Some(href),
+            },
+        )?;
+        Ok(())
+    }
+
+    fn apply(
+        &self,
+        book: BookName,
+        change: RemoteChange,
+        expected_etag: Option<&str>,
+    ) -> Result<Option<String>, SyncError> {
+        Ok(self
+            .store
+            .apply_remote(self.user(), book, change, expected_etag)?)
+    }
+
+    /// Stores Google's person as the card at `href`; when the client wrote meanwhile, only the
+    /// link moves (the client's edit is pushed, against the new base, next round).
+    fn store_person(
+        &self,
+        book: BookName,
+        href: &str,
+        person: &Person,
+        expected_etag: Option<&str>,
+        table: &GroupTable,
+    ) -> Result<bool, SyncError> {
+        let Some(resource) = person.resource_name.clone() else {
+            return Ok(false);
+        };
+        let mut card = vcard_map::person_to_card(person, table);
+        let existing_uid = self
+            .store
+            .card(self.user(), book, href)?
+            .map(|c| c.uid);
+        let uid = existing_uid
+            .or_else(|| card.uid().map(str::to_owned))
+            .unwrap_or_else(|| resource.rsplit('/').next().unwrap_or(&resource).to_owned());
+        if card.uid() != Some(uid.as_str()) {
+            card.set_uid(&uid);
+        }
+        let link = GoogleLink {
+            resource_name: resource,
+            person_etag: person_etag(person),
+            base: serde_json::to_vec(person).unwrap_or_default(),
+        };
+        let change = RemoteChange::Upsert {
+            href: href.to_owned(),
+            uid,
+            vcard: card.write(Version::V4).into_bytes(),
+            link: link.clone(),
+        };
+        match self.apply(book, change, expected_etag) {
+            Ok(_) => Ok(true),
+            Err(e) if is_conflict(&e) => {
+                debug!(href, "client wrote meanwhile; keeping its card, moving the link");
+                self.store.set_link(self.user(), book, href, link)?;
+                Ok(false)
+            }
+            Err(SyncError::Store(e)) if matches!(e.kind(), store::ErrorKind::UidConflict { .. }) => {
+                warn!(href, "uid already used by another card: {e}");
+                Ok(false)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    fn execute_pulls(
+        &self,
+        book: BookName,
+        plan: &Plan,
+        snap: &Snapshot,
+        remote: &RemoteSide,
+        table: &GroupTable,
+        report: &mut SyncReport,
+    ) -> Result<(), SyncError> {
+        for op in &plan.ops {
+            match op {
+                Op::PullUpsert { resource, href, .. } => {
+                    let Some(person) = remote.persons.get(resource) else {
+                        continue;
+                    };
+                    let etag = snap.metas.get(href).map(|m| m.etag.as_str());
+                    if self.store_person(book, href, person, etag, table)? {
+                        report.pulled += 1;
+                    }
+                }
+                Op::PullDelete { href, .. } => {
+                    let etag = snap.metas.get(href).map(|m| m.etag.as_str());
+                    match self.apply(book, RemoteChange::Delete { href: href.clone() }, etag) {
+                        Ok(_) => report.removed += 1,
+                        Err(e) if is_conflict(&e) => {
+                            debug!(href, "client edited a card google deleted; it is created again next round");
+                        }
+                        Err(e) => ignore_not_found(e)?,
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// A card whose create answer was lost, found in Google by its UID.
+    async fn link_found(
+        &self,
+        href: &str,
+        person: &Person,
+        snap: &Snapshot,
+        table: &GroupTable,
+        report: &mut SyncReport,
+    ) -> Result<(), SyncError> {
+        let etag = snap.metas.get(href).map(|m| m.etag.clone());
+        let base = self.normalized(person, table);
+        let mut person = person.clone();
+        if let Some(ours) = snap.ours.get(href) {
+            let mask = merge::changed_fields(&base, ours);
+            if !mask.is_empty() {
+                let mut update = ours.clone();
+                update.resource_name = person.resource_name.clone();
+                update.etag = person.etag.clone();
+                keep_system_memberships(&mut update, &person, &mask);
+                person = self.api.update(&update, &mask).await?;
+                report.updated += 1;
+            }
+        }
+        self.store_person(BookName::Contacts, href, &person, etag.as_deref(), table)?;
+        if let Some(uid) = person.client_data(UID_KEY) {
+            let mut pending = self.pending_creates()?;
+            if pending.remove(uid) {
+                self.set_pending_creates(&pending)?;
+            }
+        }
+        report.linked += 1;
+        Ok(())
+    }
+
+    async fn merge_push(
+        &self,
+        href: &str,
+        resource: &str,
+        snap: &Snapshot,
+        table: &GroupTable,
+        report: &mut SyncReport,
+    ) -> Result<(), SyncError> {
+        let (Some(ours), Some(link)) = (snap.ours.get(href), snap.links.get(href)) else {
+            return Ok(());
+        };
+        let base = self.normalized(&base_of(link), table);
+        let modified = snap.metas.get(href).map(|m| m.modified);
+        let etag = snap.metas.get(href).map(|m| m.etag.clone());
+        for _ in 0..3 {
+            let theirs = match self.api.get(resource).await {
+                Ok(p) => p,
+                Err(e) if e.kind == ApiErrorKind::NotFound => return Ok(()),
+                Err(e) => return Err(e.into()),
+            };
+            let theirs_n = self.normalized(&theirs, table);
+            let times = WriteTimes {
+                client: modified,
+                google: google_time(&theirs),
+            };
+            let merged = merge::merge(&base, ours, &theirs_n, self.config.conflict_policy, times);
+            for c in &merged.conflicts {
+                report.conflicts.push(format!(
+                    "{href} {}: {:?} wins ({})",
+                    c.field, c.winner, self.config.conflict_policy
+                ));
+            }
+            let result = if merged.mask.is_empty() {
+                theirs
+            } else {
+                let mut update = merged.person.clone();
+                update.resource_name = theirs.resource_name.clone();
+                update.etag = theirs.etag.clone();
+                keep_system_memberships(&mut update, &theirs, &merged.mask);
+                match self.api.update(&update, &merged.mask).await {
+                    Ok(p) => p,
+                    Err(e) if e.kind == ApiErrorKind::EtagMismatch => continue,
+                    Err(e) if e.kind == ApiErrorKind::InvalidRequest => {
+                        report.rejected.push(format!("{href}: {e}"));
+                        theirs
+                    }
+                    Err(e) => return Err(e.into()),
+                }
+            };
+            self.store_person(BookName::Contacts, href, &result, etag.as_deref(), table)?;
+            report.merged += 1;
+            return Ok(());
+        }
+        Err(ApiError::new(
+            ApiErrorKind::Transient,
+            format!("{href} kept changing in google while merging; retrying next round"),
+        )
+        .into())
+    }
+
+    async fn push_update(
+        &self,
+        href: &str,
+        resource: &str,
+        mask: &[PersonField],
+        snap: &Snapshot,
+        table: &GroupTable,
+        report: &mut SyncReport,
+    ) -> Result<(), SyncError> {
+        let (Some(ours), Some(link)) = (snap.ours.get(href), snap.links.get(href)) else {
+            return Ok(());
+        };
+        let base = base_of(link);
+        let mut update = ours.clone();
+        update.resource_name = Some(resource.to_owned());
+        update.etag = Some(link.person_etag.clone());
+        keep_system_memberships(&mut update, &base, mask);
+        match self.api.update(&update, mask).await {
+            Ok(person) => {
+                let etag = snap.metas.get(href).map(|m| m.etag.as_str());
+                self.store_person(BookName::Contacts, href, &person, etag, table)?;
+                report.updated += 1;
+                Ok(())
+            }
+            Err(e) if e.kind == ApiErrorKind::EtagMismatch => {
+                self.merge_push(href, resource, snap, table, report).await
+            }
+            Err(e) if e.kind == ApiErrorKind::NotFound => {
+                // Deleted in Google meanwhile: the edit wins, the card is created again.
+                self.push_creates(&[&href.to_owned()], snap, table, report)
+                    .await
+            }
+            Err(e) if e.kind == ApiErrorKind::InvalidRequest => {
+                report.rejected.push(format!("{href}: {e}"));
+                Ok(())
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    async fn push_creates(
+        &self,
+        hrefs: &[&String],
+        snap: &Snapshot,
+        table: &GroupTable,
+        report: &mut SyncReport,
+    ) -> Result<(), SyncError> {
+        let mut batch = Vec::new();
+        for href in hrefs {
+            let ours = match snap.ours.get(*href) {
+                Some(p) => p.clone(),
+                None => {
+                    // A repair create (not in the outbox): read the card now.
+                    let Some(card) = self.store.card(self.user(), BookName::Contacts, href)? else {
+                        continue;
+                    };
+                    match vcard_map::parse_one(&card.vcard) {
+                        Ok((c, _)) => vcard_map::card_to_person(&c, table),
+                        Err(e) => {
+                            report.rejected.push(format!("{href}: {e}"));
+                            continue;
+                        }
+                    }
+                }
+            };
+            let mut person = ours;
+            person.resource_name = None;
+            person.etag = None;
+            person.metadata = None;
+            let uid = snap.metas.get(*href).map(|m| m.uid.clone());
+            if let Some(uid) = &uid
+                && person.client_data(UID_KEY) != Some(uid.as_str())
+            {
+                person.client_data.retain(|c| c.key.as_deref() != Some(UID_KEY));
+                person.client_data.push(people::ClientData {
+                    key: Some(UID_KEY.to_owned()),
+                    value: Some(uid.clone()),
+                    ..Default::default()
+                });
+            }
+            batch.push(((*href).clone(), uid.unwrap_or_default(), person));
+        }
+        if batch.is_empty() {
+            return Ok(());
+        }
+        // Recorded before sending: if the answer is lost, the next round looks these up first.
+        let mut pending = self.pending_creates()?;
+        pending.extend(batch.iter().map(|(_, uid, _)| uid.clone()));
+        self.set_pending_creates(&pending)?;
+        self.store.flush()?;
+        let persons = batch.iter().map(|(_, _, p)| p.clone()).collect();
+        let created = self.api.create_all(persons).await?;
+        for ((href, uid, _), person) in batch.iter().zip(created) {
+            let etag = snap.metas.get(href).map(|m| m.etag.as_str());
+            self.store_person(BookName::Contacts, href, &person, etag, table)?;
+            pending.remove(uid);
+            report.created += 1;
+        }
+        self.set_pending_creates(&pending)?;
+        Ok(())
+    }
+}
+
+fn side(listing: Listing, full: bool) -> RemoteSide {
+    let persons: BTreeMap<String, Person> = listing
+        .persons
+        .into_iter()
+        .filter(|p| !p.is_deleted())
+        .filter_map(|p| Some((p.resource_name.clone()?, p)))
+        .collect();
+    let listed: Vec<RemotePerson> = persons.values().filter_map(remote_person).collect();
+    let view = if full {
+        RemoteView::Full { persons: listed }
+    } else {
+        RemoteView::Incremental {
+            changed: listed,
+            deleted: listing.deleted,
+        }
+    };
+    RemoteSide {
+        persons,
+        view,
+        token: listing.next_sync_token,
+        full,
+    }
+}
+
+fn is_conflict(e: &SyncError) -> bool {
+    matches!(e, SyncError::Store(s) if matches!(s.kind(), store::ErrorKind::Conflict | store::ErrorKind::PreconditionFailed))
+}
+
+fn ignore_not_found<T: Default>(e: SyncError) -> Result<T, SyncError> {
+    match &e {
+        SyncError::Store(s) if matches!(s.kind(), store::ErrorKind::NotFound) => Ok(T::default()),
+        _ => Err(e),
+    }
+}
+
+/// A memberships update must not drop the person from Google's system groups (myContacts,
+/// starred), which have no card form.
+fn keep_system_memberships(update: &mut Person, current: &Person, mask: &[PersonField]) {
+    if !mask.contains(&PersonField::Memberships) {
+        return;
+    }
+    let have: BTreeSet<String> = update
+        .group_resource_names()
+        .map(str::to_owned)
+        .collect();
+    for m in &current.memberships {
+        let Some(name) = m
+            .contact_group_membership
+            .as_ref()
+            .and_then(|c| c.contact_group_resource_name.as_deref())
+        else {
+            continue;
+        };
+        let system = name == "contactGroups/myContacts" || name == "contactGroups/starred";
+        if system && !have.contains(name) {
+            let mut kept = m.clone();
+            kept.metadata = None;
+            update.memberships.push(kept);
+        }
+    }
+}
