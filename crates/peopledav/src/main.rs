@@ -1,3 +1,47 @@
-//! The `peopledav` command line.
+//! The `peopledav` command line: demo, serve, emulator, convert, user, sync, status, import, export, login.
 
-fn main() {}
+mod cli;
+mod config;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// A self-hosted bridge between Google Contacts and CardDAV.
+#[derive(Debug, Parser)]
+#[command(name = "peopledav", version, about, long_about = None)]
+struct Cli {
+    /// The configuration file (see config/peopledav.example.toml).
+    #[arg(long, global = true, env = "PEOPLEDAV_CONFIG")]
+    config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Convert between vCard and People API Person JSON.
+    Convert(cli::convert::Args),
+    /// Run the local People API emulator (for trying peopledav and for tests; not Google).
+    Emulator(cli::emulator::Args),
+    /// Manage the CardDAV logins: add, list, remove, passwd.
+    User(cli::user::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Convert(args) => cli::convert::run(args),
+        Command::Emulator(args) => cli::run_async(cli::emulator::run(args)),
+        Command::User(args) => cli::user::run(args, cli.config.as_deref()),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,379 @@
+//! The `peopledav serve` configuration file: parsed strictly, then resolved (paths made absolute).
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use serde::Deserialize;
+
+/// The TOML file as written; see `config/peopledav.example.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub listen: SocketAddr,
+    pub data_dir: PathBuf,
+    #[serde(default)]
+    pub tls: Option<TlsConfig>,
+    #[serde(default)]
+    pub log: LogConfig,
+    #[serde(default)]
+    pub sync: SyncConfig,
+    #[serde(default)]
+    pub limits: LimitsConfig,
+    #[serde(default, rename = "account")]
+    pub accounts: Vec<AccountConfig>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TlsConfig {
+    pub cert: PathBuf,
+    pub key: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[default]
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LogConfig {
+    pub format: LogFormat,
+    pub level: String,
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        LogConfig {
+            format: LogFormat::Human,
+            level: "info".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum ConflictPolicy {
+    #[default]
+    NewestWins,
+    GoogleWins,
+    ClientWins,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SyncConfig {
+    pub interval_secs: u64,
+    pub full_reconcile_hours: u64,
+    pub conflict_policy: ConflictPolicy,
+    pub mass_delete_share: f64,
+    pub mass_delete_min: usize,
+}
+
+impl Default for SyncConfig {
+    fn default() -> Self {
+        SyncConfig {
+            interval_secs: 60,
+            full_reconcile_hours: 24,
+            conflict_policy: ConflictPolicy::NewestWins,
+            mass_delete_share: 0.5,
+            mass_delete_min: 10,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LimitsConfig {
+    pub max_resource_size: u64,
+    pub max_body: usize,
+    pub request_timeout_secs: u64,
+}
+
+impl Default for LimitsConfig {
+    fn default() -> Self {
+        LimitsConfig {
+            max_resource_size: 1 << 20,
+            max_body: 4 << 20,
+            request_timeout_secs: 30,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BookKind {
+    Contacts,
+    Other,
+    Directory,
+}
+
+fn default_books() -> Vec<BookKind> {
+    vec![BookKind::Contacts, BookKind::Other]
+}
+
+/// One Google account and how to reach it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(try_from = "RawAccount")]
+pub struct AccountConfig {
+    pub name: String,
+    pub auth: AccountAuth,
+    pub books: Vec<BookKind>,
+}
+
+#[derive(Debug, Clone)]
+pub enum AccountAuth {
+    Oauth {
+        client_secret_file: PathBuf,
+        token_file: PathBuf,
+    },
+    ServiceAccount {
+        key_file: PathBuf,
+        subject: String,
+    },
+    Emulator {
+        url: String,
+        token: String,
+    },
+}
+
+/// `[[account]]` as written: the `kind` key selects which other keys belong.
+#[derive(Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
+enum RawAccount {
+    Oauth {
+        name: String,
+        client_secret_file: PathBuf,
+        token_file: PathBuf,
+        #[serde(default = "default_books")]
+        books: Vec<BookKind>,
+    },
+    ServiceAccount {
+        name: String,
+        key_file: PathBuf,
+        subject: String,
+        #[serde(default = "default_books")]
+        books: Vec<BookKind>,
+    },
+    Emulator {
+        name: String,
+        url: String,
+        token: String,
+        #[serde(default = "default_books")]
+        books: Vec<BookKind>,
+    },
+}
+
+impl TryFrom<RawAccount> for AccountConfig {
+    type Error = std::convert::Infallible;
+
+    fn try_from(raw: RawAccount) -> Result<Self, Self::Error> {
+        Ok(match raw {
+            RawAccount::Oauth {
+                name,
+                client_secret_file,
+                token_file,
+                books,
+            } => AccountConfig {
+                name,
+                auth: AccountAuth::Oauth {
+                    client_secret_file,
+                    token_file,
+                },
+                books,
+            },
+            RawAccount::ServiceAccount {
+                name,
+                key_file,
+                subject,
+                books,
+            } => AccountConfig {
+                name,
+                auth: AccountAuth::ServiceAccount { key_file, subject },
+                books,
+            },
+            RawAccount::Emulator {
+                name,
+                url,
+                token,
+                books,
+            } => AccountConfig {
+                name,
+                auth: AccountAuth::Emulator { url, token },
+                books,
+            },
+        })
+    }
+}
+
+impl Config {
+    /// Reads, parses and resolves `path`; errors name the file, and TOML errors the line and key.
+    pub fn load(path: &Path) -> anyhow::Result<Config> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read config file {}", path.display()))?;
+        let mut config = Config::parse(&text)
+            .with_context(|| format!("invalid config file {}", path.display()))?;
+        let base = path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."));
+        let base = std::path::absolute(&base).unwrap_or(base);
+        config.resolve(&base);
+        config.apply_env()?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Parses TOML text, without resolving paths.
+    pub fn parse(text: &str) -> anyhow::Result<Config> {
+        Ok(toml::from_str(text)?)
+    }
+
+    /// Makes every relative path absolute against `base` (the config file's folder).
+    pub fn resolve(&mut self, base: &Path) {
+        let abs = |p: &mut PathBuf| {
+            if p.is_relative() {
+                *p = base.join(&*p);
+            }
+        };
+        abs(&mut self.data_dir);
+        if let Some(tls) = &mut self.tls {
+            abs(&mut tls.cert);
+            abs(&mut tls.key);
+        }
+        for account in &mut self.accounts {
+            match &mut account.auth {
+                AccountAuth::Oauth {
+                    client_secret_file,
+                    token_file,
+                } => {
+                    abs(client_secret_file);
+                    abs(token_file);
+                }
+                AccountAuth::ServiceAccount { key_file, .. } => abs(key_file),
+                AccountAuth::Emulator { .. } => {}
+            }
+        }
+    }
+
+    fn apply_env(&mut self) -> anyhow::Result<()> {
+        if let Ok(listen) = std::env::var("PEOPLEDAV_LISTEN") {
+            self.listen = listen
+                .parse()
+                .with_context(|| format!("PEOPLEDAV_LISTEN={listen:?} is not an address like 127.0.0.1:8480"))?;
+        }
+        if let Some(dir) = std::env::var_os("PEOPLEDAV_DATA_DIR") {
+            self.data_dir = std::path::absolute(PathBuf::from(dir))?;
+        }
+        if let Ok(level) = std::env::var("PEOPLEDAV_LOG") {
+            self.log.level = level;
+        }
+        Ok(())
+    }
+
+    fn validate(&self) -> anyhow::Result<()> {
+        let mut seen = std::collections::HashSet::new();
+        for a in &self.accounts {
+            if !seen.insert(a.name.as_str()) {
+                bail!("account {:?} is defined twice: give each [[account]] its own name", a.name);
+            }
+            if a.books.is_empty() {
+                bail!("account {:?} enables no address book: set books = [\"contacts\"]", a.name);
+            }
+        }
+        if !(0.0..=1.0).contains(&self.sync.mass_delete_share) {
+            bail!("sync.mass_delete_share must be between 0 and 1");
+        }
+        if self.sync.interval_secs == 0 {
+            bail!("sync.interval_secs must be at least 1");
+        }
+        Ok(())
+    }
+
+    pub fn account(&self, name: &str) -> Option<&AccountConfig> {
+        self.accounts.iter().find(|a| a.name == name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn example() -> String {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config/peopledav.example.toml");
+        std::fs::read_to_string(path).unwrap()
+    }
+
+    #[test]
+    fn the_documented_example_parses() {
+        let mut config = Config::parse(&example()).unwrap();
+        config.resolve(Path::new("/etc/peopledav"));
+        config.validate().unwrap();
+        assert_eq!(config.listen, "127.0.0.1:8480".parse().unwrap());
+        assert_eq!(config.data_dir, Path::new("/etc/peopledav/data"));
+        assert_eq!(config.accounts.len(), 1);
+        let AccountAuth::Oauth { token_file, .. } = &config.accounts[0].auth else {
+            panic!("the example's account is an oauth account");
+        };
+        assert_eq!(token_file, Path::new("/etc/peopledav/tokens/family.json"));
+        assert_eq!(config.sync.conflict_policy, ConflictPolicy::NewestWins);
+    }
+
+    #[test]
+    fn every_commented_account_kind_parses_too() {
+        let uncommented: String = example()
+            .lines()
+            .map(|l| {
+                let t = l.trim_start_matches("# ");
+                if t.starts_with("[[account]]")
+                    || t.starts_with("name =")
+                    || t.starts_with("kind =")
+                    || t.starts_with("key_file")
+                    || t.starts_with("subject")
+                    || t.starts_with("url =")
+                    || t.starts_with("token =")
+                    || t.starts_with("books =")
+                {
+                    t.to_owned()
+                } else {
+                    l.to_owned()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        let config = Config::parse(&uncommented).unwrap();
+        let kinds: Vec<_> = config
+            .accounts
+            .iter()
+            .map(|a| match a.auth {
+                AccountAuth::Oauth { .. } => "oauth",
+                AccountAuth::ServiceAccount { .. } => "service-account",
+                AccountAuth::Emulator { .. } => "emulator",
+            })
+            .collect();
+        assert_eq!(kinds, ["oauth", "service-account", "emulator"]);
+    }
+
+    #[test]
+    fn unknown_keys_are_errors_that_name_the_key_and_line() {
+        let err = Config::parse("listen = \"127.0.0.1:1\"\ndata_dir = \"d\"\nlisten_port = 3\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("listen_port"), "{err}");
+        assert!(err.contains("line 3"), "{err}");
+    }
+
+    #[test]
+    fn duplicate_accounts_are_refused() {
+        let text = "listen = \"127.0.0.1:1\"\ndata_dir = \"d\"\n\
+            [[account]]\nname = \"a\"\nkind = \"emulator\"\nurl = \"http://x\"\ntoken = \"t\"\n\
+            [[account]]\nname = \"a\"\nkind = \"emulator\"\nurl = \"http://x\"\ntoken = \"t\"\n";
+        let config = Config::parse(text).unwrap();
+        let err = config.validate().unwrap_err().to_string();
+        assert!(err.contains("defined twice"), "{err}");
+    }
+}
