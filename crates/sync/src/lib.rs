@@ -1,6 +1,13 @@
 //! The sync engine: plan, then execute, between the store and Google.
 
+pub mod api;
+pub mod engine;
+mod google_api;
 pub mod merge;
 pub mod plan;
+pub mod task;
 
+pub use api::{ApiError, ApiErrorKind, GroupWithMembers, Listing, PeopleApi};
+pub use engine::{EngineConfig, SyncEngine, SyncError, SyncErrorKind, SyncOptions, SyncReport};
 pub use merge::{ConflictPolicy, FieldConflict, Merged, Side, WriteTimes};
+pub use task::{SyncHandle, spawn};
