@@ -100,9 +100,23 @@ pub(crate) fn shape_of(name: &str) -> Shape {
     match name {
         "N" | "ADR" | "ORG" | "GENDER" | "CLIENTPIDMAP" => Shape::Parts,
         "CATEGORIES" | "NICKNAME" => Shape::List,
-        "URL" | "PHOTO" | "LOGO" | "SOUND" | "SOURCE" | "FBURL" | "CALURI" | "CALADRURI"
-        | "IMPP" | "MEMBER" | "X-ADDRESSBOOKSERVER-MEMBER" | "KEY" | "GEO" | "UID"
-        | "ORG-DIRECTORY" | "CONTACT-URI" | "SOCIALPROFILE" => Shape::Uri,
+        "URL"
+        | "PHOTO"
+        | "LOGO"
+        | "SOUND"
+        | "SOURCE"
+        | "FBURL"
+        | "CALURI"
+        | "CALADRURI"
+        | "IMPP"
+        | "MEMBER"
+        | "X-ADDRESSBOOKSERVER-MEMBER"
+        | "KEY"
+        | "GEO"
+        | "UID"
+        | "ORG-DIRECTORY"
+        | "CONTACT-URI"
+        | "SOCIALPROFILE" => Shape::Uri,
         _ => Shape::Text,
     }
 }
@@ -204,10 +218,7 @@ impl Prop {
     /// Component `i` of a structured value, items joined with `,`.
     pub fn part(&self, i: usize) -> Option<String> {
         match &self.value {
-            Value::Parts(parts) => parts
-                .get(i)
-                .map(|p| p.join(","))
-                .filter(|s| !s.is_empty()),
+            Value::Parts(parts) => parts.get(i).map(|p| p.join(",")).filter(|s| !s.is_empty()),
             Value::Text(s) if i == 0 => Some(s.clone()).filter(|s| !s.is_empty()),
             Value::List(items) if i == 0 => Some(items.join(",")).filter(|s| !s.is_empty()),
             _ => None,

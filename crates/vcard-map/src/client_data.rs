@@ -3,12 +3,14 @@
 //! * `peopledav.uid` — the card's `UID`.
 //! * `peopledav.rev` — the card's `REV` (used when the Person has no source update time).
 //! * `vcard.prop.<n>` — one whole content line (4.0 form, unfolded) of a property that has no
-//!   Person field; `<n>` only makes keys unique, so Google may reorder entries freely.
-//! * `vcard.orig.<field>.<index>.<PROPERTY>` — the original content line of a mapped property
-//!   when it carries more than the mapping writes (parameter spelling, extra parameters, its
-//!   `itemN` group). It is used again only while the field still has the same value and type.
+//!   Person field; `<n>` orders the lines and keeps keys unique, so Google may reorder entries.
+//! * `vcard.orig.<field>.<fingerprint>` — the original content lines (joined by `\n`) of one
+//!   entry of a mapped field, when they say more than the mapping writes (parameter spelling,
+//!   extra parameters, `itemN` group names, `X-ABLabel` spelling). `<fingerprint>` identifies the
+//!   lines the mapping generates for the entry; the original lines replace them only while the
+//!   entry still generates exactly those lines, so an edit in Google always wins.
 
-use crate::card::{Prop, Version};
+use crate::card::{Prop, Value, Version};
 
 pub(crate) const UID_KEY: &str = "peopledav.uid";
 pub(crate) const REV_KEY: &str = "peopledav.rev";
@@ -20,8 +22,29 @@ pub(crate) fn is_ours(key: &str) -> bool {
     key == UID_KEY || key == REV_KEY || key.starts_with(PROP_PREFIX) || key.starts_with(ORIG_PREFIX)
 }
 
-pub(crate) fn orig_key(field: &str, index: usize, prop: &str) -> String {
-    format!("{ORIG_PREFIX}{field}.{index}.{prop}")
+pub(crate) fn orig_key(field: &str, fingerprint: &str) -> String {
+    format!("{ORIG_PREFIX}{field}.{fingerprint}")
+}
+
+/// A stable 64-bit FNV-1a hash of the entry's lines without their groups, in hex; `occurrence`
+/// tells identical entries of one field apart.
+pub(crate) fn fingerprint(props: &[Prop], occurrence: usize) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for p in props {
+        let line = line_of(&Prop {
+            group: None,
+            ..p.clone()
+        });
+        for b in line.bytes().chain([b'\n']) {
+            hash ^= u64::from(b);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    if occurrence == 0 {
+        format!("{hash:016x}")
+    } else {
+        format!("{hash:016x}-{occurrence}")
+    }
 }
 
 /// One property as an unfolded 4.0 content line, without CRLF.
@@ -29,12 +52,65 @@ pub(crate) fn line_of(p: &Prop) -> String {
     crate::write::line_of(p, Version::V4)
 }
 
-/// A content line read back (see [`line_of`]).
-pub(crate) fn prop_of(line: &str) -> Option<Prop> {
-    let mut body = String::with_capacity(line.len() + 40);
+/// Several properties as content lines joined by `\n` (a content line never holds one).
+pub(crate) fn lines_of(props: &[Prop]) -> String {
+    props.iter().map(line_of).collect::<Vec<_>>().join("\n")
+}
+
+/// Content lines read back (see [`line_of`] and [`lines_of`]); `None` when unreadable.
+pub(crate) fn props_of(lines: &str) -> Option<Vec<Prop>> {
+    let mut body = String::with_capacity(lines.len() + 40);
     body.push_str("BEGIN:VCARD\r\nVERSION:4.0\r\n");
-    body.push_str(line);
-    body.push_str("\r\nEND:VCARD\r\n");
-    let (card, _) = crate::parse::parse_one(body.as_bytes()).ok()?;
-    card.props.into_iter().next()
+    for line in lines.split('\n') {
+        body.push_str(line);
+        body.push_str("\r\n");
+    }
+    body.push_str("END:VCARD\r\n");
+    let (card, diags) = crate::parse::parse_one(body.as_bytes()).ok()?;
+    diags.is_empty().then_some(card.props)
+}
+
+/// Whether two lists of properties say the same, ignoring parameter order and case, the order
+/// of the properties and trailing empty components of structured values.
+pub(crate) fn same_props(a: &[Prop], b: &[Prop]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut a: Vec<_> = a.iter().map(normal).collect();
+    let mut b: Vec<_> = b.iter().map(normal).collect();
+    a.sort();
+    b.sort();
+    a == b
+}
+
+type Normal = (String, String, Vec<(String, Vec<String>)>, String);
+
+fn normal(p: &Prop) -> Normal {
+    let mut params: Vec<(String, Vec<String>)> = p
+        .params
+        .iter()
+        .map(|(n, v)| {
+            let mut v: Vec<String> = v.iter().map(|v| v.to_ascii_lowercase()).collect();
+            v.sort();
+            v.dedup();
+            (n.clone(), v)
+        })
+        .collect();
+    params.sort();
+    let value = match &p.value {
+        Value::Parts(parts) => {
+            let mut parts = parts.clone();
+            while parts.len() > 1 && parts.last().is_some_and(|c| c.iter().all(String::is_empty)) {
+                parts.pop();
+            }
+            Prop {
+                value: Value::Parts(parts),
+                ..p.clone()
+            }
+            .value_string()
+        }
+        _ => p.value_string(),
+    };
+    let group = p.group.as_deref().unwrap_or("").to_ascii_lowercase();
+    (group, p.name.clone(), params, value)
 }

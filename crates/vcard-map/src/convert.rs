@@ -80,20 +80,27 @@ fn related_for_label(label: &str) -> Option<&'static str> {
 
 fn label_of<'a>(props: &'a [Prop], group: &Option<String>) -> Option<(usize, &'a str)> {
     let group = group.as_ref()?;
-    props.iter().enumerate().find_map(|(i, p)| {
-        (p.name == "X-ABLABEL" && p.group.as_ref().is_some_and(|g| g.eq_ignore_ascii_case(group)))
-            .then(|| match &p.value {
-                Value::Text(s) => Some((i, s.as_str())),
-                _ => None,
-            })
-            .flatten()
+    props.iter().enumerate().find_map(|(i, p)| match &p.value {
+        Value::Text(s)
+            if p.name == "X-ABLABEL"
+                && p.group
+                    .as_ref()
+                    .is_some_and(|g| g.eq_ignore_ascii_case(group)) =>
+        {
+            Some((i, s.as_str()))
+        }
+        _ => None,
     })
 }
 
 fn group_size(props: &[Prop], group: &str) -> usize {
     props
         .iter()
-        .filter(|p| p.group.as_ref().is_some_and(|g| g.eq_ignore_ascii_case(group)))
+        .filter(|p| {
+            p.group
+                .as_ref()
+                .is_some_and(|g| g.eq_ignore_ascii_case(group))
+        })
         .count()
 }
 
@@ -102,10 +109,11 @@ pub(crate) fn fresh_group(props: &[Prop], taken: &mut u32) -> String {
     loop {
         *taken += 1;
         let name = format!("item{taken}");
-        if !props
-            .iter()
-            .any(|p| p.group.as_ref().is_some_and(|g| g.eq_ignore_ascii_case(&name)))
-        {
+        if !props.iter().any(|p| {
+            p.group
+                .as_ref()
+                .is_some_and(|g| g.eq_ignore_ascii_case(&name))
+        }) {
             return name;
         }
     }
@@ -119,7 +127,11 @@ fn text_of(p: &Prop) -> String {
 fn basic_date(s: &str) -> String {
     let t = s.trim();
     let b = t.as_bytes();
-    if b.len() == 10 && b[4] == b'-' && b[7] == b'-' && t.chars().filter(|c| c.is_ascii_digit()).count() == 8 {
+    if b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && t.chars().filter(|c| c.is_ascii_digit()).count() == 8
+    {
         return t.replace('-', "");
     }
     if b.len() == 7 && t.starts_with("--") && b[4] == b'-' {
@@ -177,7 +189,10 @@ pub(crate) fn to_v4(input: &[Prop]) -> Vec<Prop> {
                 {
                     p.name = "ANNIVERSARY".into();
                     has_anniversary = true;
-                    if p.group.as_deref().is_some_and(|g| group_size(&props, g) == 2) {
+                    if p.group
+                        .as_deref()
+                        .is_some_and(|g| group_size(&props, g) == 2)
+                    {
                         drop[li] = true;
                     }
                 }
@@ -189,7 +204,10 @@ pub(crate) fn to_v4(input: &[Prop]) -> Vec<Prop> {
                     && let Some(t) = related_for_label(label)
                 {
                     p.add_param("TYPE", t);
-                    if p.group.as_deref().is_some_and(|g| group_size(&props, g) == 2) {
+                    if p.group
+                        .as_deref()
+                        .is_some_and(|g| group_size(&props, g) == 2)
+                    {
                         drop[li] = true;
                     }
                 }
@@ -213,7 +231,8 @@ pub(crate) fn to_v4(input: &[Prop]) -> Vec<Prop> {
                 {
                     let user = text_of(&p);
                     p.name = "IMPP".into();
-                    p.params.insert(0, ("X-SERVICE-TYPE".into(), vec![service.to_string()]));
+                    p.params
+                        .insert(0, ("X-SERVICE-TYPE".into(), vec![service.to_string()]));
                     p.value = Value::Text(format!("{scheme}:{user}"));
                 }
             }
@@ -262,8 +281,7 @@ pub(crate) fn to_v3(input: &[Prop]) -> Vec<Prop> {
             }
             "RELATED" => {
                 p.name = "X-ABRELATEDNAMES".into();
-                if p
-                    .param("VALUE")
+                if p.param("VALUE")
                     .is_some_and(|v| v.len() == 1 && v[0].eq_ignore_ascii_case("text"))
                 {
                     p.remove_param("VALUE");
@@ -297,7 +315,9 @@ pub(crate) fn to_v3(input: &[Prop]) -> Vec<Prop> {
                 let value = text_of(&p);
                 let service = p.first_param("X-SERVICE-TYPE").map(str::to_string);
                 let found = IM_SERVICES.iter().find(|(_, s, scheme, _)| {
-                    service.as_deref().is_some_and(|v| v.eq_ignore_ascii_case(s))
+                    service
+                        .as_deref()
+                        .is_some_and(|v| v.eq_ignore_ascii_case(s))
                         && value
                             .split_once(':')
                             .is_some_and(|(sc, _)| sc.eq_ignore_ascii_case(scheme))

@@ -6,13 +6,12 @@ use crate::card::{Card, Prop, Value, Version};
 use crate::client_data::{self, ORIG_PREFIX, PROP_PREFIX, REV_KEY, UID_KEY};
 use crate::convert::{IM_SERVICES, fresh_group};
 use crate::groups::GroupTable;
-use crate::labels::{Kind, known_types, label_for, write_type};
+use crate::labels::{Kind, label_for, write_type};
 
 /// The properties generated for one entry of one Person field.
 pub(crate) struct Generated {
     pub field: &'static str,
     pub index: usize,
-    pub kind: Kind,
     pub props: Vec<Prop>,
 }
 
@@ -29,12 +28,11 @@ impl Gen {
         Some(format!("{PLACEHOLDER}{}", self.next_group))
     }
 
-    fn push(&mut self, field: &'static str, index: usize, kind: Kind, props: Vec<Prop>) {
+    fn push(&mut self, field: &'static str, index: usize, props: Vec<Prop>) {
         if !props.is_empty() {
             self.out.push(Generated {
                 field,
                 index,
-                kind,
                 props,
             });
         }
@@ -107,8 +105,18 @@ pub(crate) fn fallback_name(person: &Person) -> String {
         .organizations
         .iter()
         .find_map(|o| non_empty(&o.name))
-        .or_else(|| person.email_addresses.iter().find_map(|e| non_empty(&e.value)))
-        .or_else(|| person.phone_numbers.iter().find_map(|p| non_empty(&p.value)))
+        .or_else(|| {
+            person
+                .email_addresses
+                .iter()
+                .find_map(|e| non_empty(&e.value))
+        })
+        .or_else(|| {
+            person
+                .phone_numbers
+                .iter()
+                .find_map(|p| non_empty(&p.value))
+        })
         .unwrap_or_default()
         .to_string()
 }
@@ -184,34 +192,40 @@ pub(crate) fn generate(person: &Person, groups: &GroupTable) -> Vec<Generated> {
             }
         }
     }
-    g.push("names", 0, Kind::LabelOnly, props);
+    g.push("names", 0, props);
 
     for (i, n) in person.nicknames.iter().enumerate() {
-        let Some(v) = non_empty(&n.value) else { continue };
+        let Some(v) = non_empty(&n.value) else {
+            continue;
+        };
         let t = n.r#type.as_deref().filter(|t| *t != "DEFAULT");
         let props = g.labeled(Prop::new("NICKNAME", Value::List(vec![v.to_string()])), t);
-        g.push("nicknames", i, Kind::LabelOnly, props);
+        g.push("nicknames", i, props);
     }
 
     for (i, e) in person.email_addresses.iter().enumerate() {
-        let Some(v) = non_empty(&e.value) else { continue };
+        let Some(v) = non_empty(&e.value) else {
+            continue;
+        };
         let mut p = Prop::text("EMAIL", v);
         if let Some(d) = non_empty(&e.display_name) {
             p.add_param("X-PEOPLEDAV-DISPLAY-NAME", d);
         }
         let props = g.typed(p, e.r#type.as_deref(), Kind::Email, e.metadata.as_ref());
-        g.push("emailAddresses", i, Kind::Email, props);
+        g.push("emailAddresses", i, props);
     }
 
     for (i, t) in person.phone_numbers.iter().enumerate() {
-        let Some(v) = non_empty(&t.value) else { continue };
+        let Some(v) = non_empty(&t.value) else {
+            continue;
+        };
         let props = g.typed(
             Prop::text("TEL", v),
             t.r#type.as_deref(),
             Kind::Phone,
             t.metadata.as_ref(),
         );
-        g.push("phoneNumbers", i, Kind::Phone, props);
+        g.push("phoneNumbers", i, props);
     }
 
     for (i, a) in person.addresses.iter().enumerate() {
@@ -238,7 +252,7 @@ pub(crate) fn generate(person: &Person, groups: &GroupTable) -> Vec<Generated> {
             let group = props[0].group.clone();
             props.push(Prop::text("X-ABADR", cc).with_group(group));
         }
-        g.push("addresses", i, Kind::Address, props);
+        g.push("addresses", i, props);
     }
 
     for (i, o) in person.organizations.iter().enumerate() {
@@ -281,7 +295,7 @@ pub(crate) fn generate(person: &Person, groups: &GroupTable) -> Vec<Generated> {
         if let Some(t) = &o.r#type {
             props.push(Prop::text("X-ABLABEL", label_for(t)).with_group(group.clone()));
         }
-        g.push("organizations", i, Kind::LabelOnly, props);
+        g.push("organizations", i, props);
     }
 
     if let Some(b) = person.birthdays.first() {
@@ -302,7 +316,7 @@ pub(crate) fn generate(person: &Person, groups: &GroupTable) -> Vec<Generated> {
             (None, None) => None,
         };
         if let Some(p) = p {
-            g.push("birthdays", 0, Kind::LabelOnly, vec![p]);
+            g.push("birthdays", 0, vec![p]);
         }
     }
 
@@ -317,11 +331,13 @@ pub(crate) fn generate(person: &Person, groups: &GroupTable) -> Vec<Generated> {
         } else {
             g.labeled(Prop::text("X-ABDATE", d), e.r#type.as_deref())
         };
-        g.push("events", i, Kind::LabelOnly, props);
+        g.push("events", i, props);
     }
 
     for (i, r) in person.relations.iter().enumerate() {
-        let Some(v) = non_empty(&r.person) else { continue };
+        let Some(v) = non_empty(&r.person) else {
+            continue;
+        };
         let mut p = Prop::text("RELATED", v);
         p.add_param("VALUE", "text");
         let props = match r.r#type.as_deref() {
@@ -335,18 +351,20 @@ pub(crate) fn generate(person: &Person, groups: &GroupTable) -> Vec<Generated> {
             }
             other => g.labeled(p, other),
         };
-        g.push("relations", i, Kind::LabelOnly, props);
+        g.push("relations", i, props);
     }
 
     for (i, u) in person.urls.iter().enumerate() {
-        let Some(v) = non_empty(&u.value) else { continue };
+        let Some(v) = non_empty(&u.value) else {
+            continue;
+        };
         let props = g.typed(
             Prop::text("URL", v),
             u.r#type.as_deref(),
             Kind::Url,
             u.metadata.as_ref(),
         );
-        g.push("urls", i, Kind::Url, props);
+        g.push("urls", i, props);
     }
 
     for (i, im) in person.im_clients.iter().enumerate() {
@@ -369,58 +387,74 @@ pub(crate) fn generate(person: &Person, groups: &GroupTable) -> Vec<Generated> {
         };
         p.value = Value::Text(format!("{scheme}:{user}"));
         let props = g.typed(p, im.r#type.as_deref(), Kind::Im, im.metadata.as_ref());
-        g.push("imClients", i, Kind::Im, props);
+        g.push("imClients", i, props);
     }
 
     for (i, s) in person.sip_addresses.iter().enumerate() {
-        let Some(v) = non_empty(&s.value) else { continue };
+        let Some(v) = non_empty(&s.value) else {
+            continue;
+        };
         let props = g.typed(
             Prop::text("IMPP", format!("sip:{v}")),
             s.r#type.as_deref(),
             Kind::Sip,
             s.metadata.as_ref(),
         );
-        g.push("sipAddresses", i, Kind::Sip, props);
+        g.push("sipAddresses", i, props);
     }
 
     for (i, b) in person.biographies.iter().enumerate() {
-        let Some(v) = b.value.as_deref() else { continue };
+        let Some(v) = b.value.as_deref() else {
+            continue;
+        };
         let mut p = Prop::text("NOTE", v);
         if let Some(ct) = b.content_type.as_deref().filter(|c| *c != "TEXT_PLAIN") {
             p.add_param("X-PEOPLEDAV-CONTENT-TYPE", ct);
         }
-        g.push("biographies", i, Kind::LabelOnly, vec![p]);
+        g.push("biographies", i, vec![p]);
     }
 
     let categories: Vec<String> = person
         .memberships
         .iter()
-        .filter_map(|m| m.contact_group_membership.as_ref()?.contact_group_resource_name.as_deref())
+        .filter_map(|m| {
+            m.contact_group_membership
+                .as_ref()?
+                .contact_group_resource_name
+                .as_deref()
+        })
         .map(|r| groups.name_of(r).unwrap_or(r).to_string())
         .collect();
     if !categories.is_empty() {
         g.push(
             "memberships",
             0,
-            Kind::LabelOnly,
             vec![Prop::new("CATEGORIES", Value::List(categories))],
         );
     }
 
     for (i, u) in person.user_defined.iter().enumerate() {
-        let p = Prop::text("X-PEOPLEDAV-USERDEFINED", u.value.clone().unwrap_or_default());
+        let p = Prop::text(
+            "X-PEOPLEDAV-USERDEFINED",
+            u.value.clone().unwrap_or_default(),
+        );
         let props = g.labeled(p, Some(u.key.as_deref().unwrap_or("")));
-        g.push("userDefined", i, Kind::LabelOnly, props);
+        g.push("userDefined", i, props);
     }
 
     for (i, x) in person.external_ids.iter().enumerate() {
-        let p = Prop::text("X-PEOPLEDAV-EXTERNALID", x.value.clone().unwrap_or_default());
+        let p = Prop::text(
+            "X-PEOPLEDAV-EXTERNALID",
+            x.value.clone().unwrap_or_default(),
+        );
         let props = g.labeled(p, x.r#type.as_deref());
-        g.push("externalIds", i, Kind::LabelOnly, props);
+        g.push("externalIds", i, props);
     }
 
     for (i, c) in person.calendar_urls.iter().enumerate() {
-        let Some(url) = non_empty(&c.url) else { continue };
+        let Some(url) = non_empty(&c.url) else {
+            continue;
+        };
         let props = if c.r#type.as_deref() == Some("availability") {
             let mut p = Prop::text("FBURL", url);
             if c.metadata.as_ref().and_then(|m| m.primary) == Some(true) {
@@ -435,12 +469,12 @@ pub(crate) fn generate(person: &Person, groups: &GroupTable) -> Vec<Generated> {
                 c.metadata.as_ref(),
             )
         };
-        g.push("calendarUrls", i, Kind::Calendar, props);
+        g.push("calendarUrls", i, props);
     }
 
     for (i, l) in person.locales.iter().enumerate() {
         if let Some(v) = non_empty(&l.value) {
-            g.push("locales", i, Kind::LabelOnly, vec![Prop::text("LANG", v)]);
+            g.push("locales", i, vec![Prop::text("LANG", v)]);
         }
     }
 
@@ -453,7 +487,6 @@ pub(crate) fn generate(person: &Person, groups: &GroupTable) -> Vec<Generated> {
             g.push(
                 "locations",
                 i,
-                Kind::LabelOnly,
                 vec![Prop::text("X-PEOPLEDAV-LOCATION", json)],
             );
         }
@@ -462,14 +495,18 @@ pub(crate) fn generate(person: &Person, groups: &GroupTable) -> Vec<Generated> {
     for (i, k) in person.misc_keywords.iter().enumerate() {
         let p = Prop::text("X-PEOPLEDAV-KEYWORD", k.value.clone().unwrap_or_default());
         let props = g.labeled(p, k.r#type.as_deref());
-        g.push("miscKeywords", i, Kind::LabelOnly, props);
+        g.push("miscKeywords", i, props);
     }
 
     for (field, prop, values) in [
         (
             "interests",
             "INTEREST",
-            person.interests.iter().map(|x| &x.value).collect::<Vec<_>>(),
+            person
+                .interests
+                .iter()
+                .map(|x| &x.value)
+                .collect::<Vec<_>>(),
         ),
         (
             "occupations",
@@ -484,7 +521,7 @@ pub(crate) fn generate(person: &Person, groups: &GroupTable) -> Vec<Generated> {
     ] {
         for (i, v) in values.into_iter().enumerate() {
             if let Some(v) = non_empty(v) {
-                g.push(field, i, Kind::LabelOnly, vec![Prop::text(prop, v)]);
+                g.push(field, i, vec![Prop::text(prop, v)]);
             }
         }
     }
@@ -502,7 +539,7 @@ pub(crate) fn generate(person: &Person, groups: &GroupTable) -> Vec<Generated> {
         if let Some(a) = non_empty(&x.address_me_as) {
             p.add_param("X-PEOPLEDAV-ADDRESS-ME-AS", a);
         }
-        g.push("genders", i, Kind::LabelOnly, vec![p]);
+        g.push("genders", i, vec![p]);
     }
 
     for (i, ph) in person.photos.iter().enumerate() {
@@ -510,7 +547,7 @@ pub(crate) fn generate(person: &Person, groups: &GroupTable) -> Vec<Generated> {
             continue;
         }
         if let Some(url) = non_empty(&ph.url) {
-            g.push("photos", i, Kind::LabelOnly, vec![Prop::text("PHOTO", url)]);
+            g.push("photos", i, vec![Prop::text("PHOTO", url)]);
         }
     }
 
@@ -519,35 +556,32 @@ pub(crate) fn generate(person: &Person, groups: &GroupTable) -> Vec<Generated> {
         if client_data::is_ours(key) {
             continue;
         }
-        let p = Prop::text("X-PEOPLEDAV-CLIENTDATA", c.value.clone().unwrap_or_default());
+        let p = Prop::text(
+            "X-PEOPLEDAV-CLIENTDATA",
+            c.value.clone().unwrap_or_default(),
+        );
         let props = g.labeled(p, Some(key));
-        g.push("clientData", i, Kind::LabelOnly, props);
+        g.push("clientData", i, props);
     }
 
     g.out
 }
 
-/// What decides whether an original line still stands for a generated property.
-pub(crate) fn essence(p: &Prop, kind: Kind) -> (String, String, Vec<String>, Vec<(String, Vec<String>)>) {
-    let known = known_types(kind);
-    let mut types: Vec<String> = p
-        .types()
-        .into_iter()
-        .map(|t| t.to_ascii_lowercase())
-        .filter(|t| known.contains(&t.as_str()))
-        .collect();
-    if p.first_param("PREF") == Some("1") {
-        types.push("pref".into());
-    }
-    types.sort();
-    types.dedup();
-    let mapped: Vec<(String, Vec<String>)> = p
-        .params
+/// The fingerprint of each generated entry (see [`client_data::fingerprint`]).
+pub(crate) fn fingerprints(generated: &[Generated]) -> Vec<String> {
+    let mut seen: Vec<(&'static str, String)> = Vec::with_capacity(generated.len());
+    generated
         .iter()
-        .filter(|(n, _)| n == "LABEL" || n.starts_with("X-PEOPLEDAV-") || (n == "VALUE" && p.name == "BDAY"))
-        .cloned()
-        .collect();
-    (p.name.clone(), p.value_string(), types, mapped)
+        .map(|g| {
+            let base = client_data::fingerprint(&g.props, 0);
+            let occurrence = seen
+                .iter()
+                .filter(|(f, b)| *f == g.field && *b == base)
+                .count();
+            seen.push((g.field, base));
+            client_data::fingerprint(&g.props, occurrence)
+        })
+        .collect()
 }
 
 /// Person → card in 4.0 form, with clientData's unmapped lines and original forms restored.
@@ -555,7 +589,7 @@ pub(crate) fn person_to_card(person: &Person, groups: &GroupTable) -> Card {
     let generated = generate(person, groups);
 
     let mut keyed: Vec<(u64, Prop)> = Vec::new();
-    let mut origs: Vec<(String, Prop)> = Vec::new();
+    let mut origs: Vec<(String, Vec<Prop>)> = Vec::new();
     let mut uid = None;
     let mut rev = None;
     for c in &person.client_data {
@@ -567,49 +601,37 @@ pub(crate) fn person_to_card(person: &Person, groups: &GroupTable) -> Card {
         } else if key == REV_KEY {
             rev = Some(value.to_string());
         } else if let Some(n) = key.strip_prefix(PROP_PREFIX) {
-            match client_data::prop_of(value) {
+            match client_data::props_of(value).and_then(|p| p.into_iter().next()) {
                 Some(p) => keyed.push((n.parse().unwrap_or(u64::MAX), p)),
                 None => tracing::warn!(key, "skipping unreadable vcard line in clientData"),
             }
-        } else if let Some(rest) = key.strip_prefix(ORIG_PREFIX)
-            && let Some(p) = client_data::prop_of(value)
-        {
-            origs.push((rest.to_string(), p));
+        } else if let Some(rest) = key.strip_prefix(ORIG_PREFIX) {
+            match client_data::props_of(value) {
+                Some(p) => origs.push((rest.to_string(), p)),
+                None => tracing::warn!(key, "skipping unreadable vcard lines in clientData"),
+            }
         }
     }
     // restored lines in key order, so the output is stable whatever order Google returns
     keyed.sort_by_key(|(n, _)| *n);
     let restored: Vec<Prop> = keyed.into_iter().map(|(_, p)| p).collect();
 
+    let fingerprints = fingerprints(&generated);
     let mut props: Vec<Prop> = Vec::new();
-    for mut entry in generated {
-        let placeholder = entry.props[0].group.clone();
-        let mut main_group: Option<String> = None;
-        for (pi, p) in entry.props.iter_mut().enumerate() {
-            if p.name == "X-ABLABEL" || p.name == "X-ABADR" {
-                continue;
+    for (entry, fp) in generated.into_iter().zip(fingerprints) {
+        let key = format!("{}.{fp}", entry.field);
+        match origs.iter().find(|(k, _)| *k == key) {
+            Some((_, orig)) => {
+                // FN is required: keep the generated one when the card had none
+                let missing = entry
+                    .props
+                    .into_iter()
+                    .filter(|p| p.name == "FN" && !orig.iter().any(|o| o.name == "FN"));
+                props.extend(missing);
+                props.extend(orig.iter().cloned());
             }
-            let key = format!("{}.{}.{}", entry.field, entry.index, p.name);
-            if let Some((_, orig)) = origs.iter().find(|(k, _)| *k == key)
-                && essence(orig, entry.kind) == essence(p, entry.kind)
-            {
-                let gen_group = p.group.clone();
-                *p = orig.clone();
-                if p.group.is_none() {
-                    p.group = gen_group;
-                } else if pi == 0 {
-                    main_group = p.group.clone();
-                }
-            }
+            None => props.extend(entry.props),
         }
-        if let (Some(g), Some(ph)) = (main_group, placeholder) {
-            for p in &mut entry.props {
-                if p.group.as_deref() == Some(ph.as_str()) {
-                    p.group = Some(g.clone());
-                }
-            }
-        }
-        props.extend(entry.props);
     }
 
     if let Some(uid) = uid.or_else(|| person.id().map(str::to_string)) {
@@ -619,10 +641,16 @@ pub(crate) fn person_to_card(person: &Person, groups: &GroupTable) -> Card {
         .contact_source()
         .and_then(|s| s.update_time.as_deref())
         .map(rev_of_update_time);
+    let fresh_rev = updated.is_some();
     if let Some(rev) = updated.or(rev) {
         props.push(Prop::text("REV", rev));
     }
-    props.extend(restored);
+    // a REV kept whole (it had parameters) gives way to Google's update time
+    props.extend(
+        restored
+            .into_iter()
+            .filter(|p| !(fresh_rev && p.name == "REV")),
+    );
 
     // placeholders become itemN names no other line uses
     let mut counter = 0u32;

@@ -20,7 +20,10 @@ impl GroupTable {
     pub fn new(groups: impl IntoIterator<Item = (String, String)>) -> GroupTable {
         let mut table = GroupTable::default();
         for (resource, name) in groups {
-            table.by_name.entry(name.clone()).or_insert_with(|| resource.clone());
+            table
+                .by_name
+                .entry(name.clone())
+                .or_insert_with(|| resource.clone());
             table.by_resource.insert(resource, name);
         }
         table
@@ -31,7 +34,12 @@ impl GroupTable {
         self.by_resource
             .get(resource_name)
             .map(String::as_str)
-            .or_else(|| SYSTEM.iter().find(|(r, _)| *r == resource_name).map(|(_, n)| *n))
+            .or_else(|| {
+                SYSTEM
+                    .iter()
+                    .find(|(r, _)| *r == resource_name)
+                    .map(|(_, n)| *n)
+            })
     }
 
     /// The resource name of the group called `name` (exact, then case-insensitive).

@@ -82,21 +82,6 @@ pub(crate) enum Kind {
     Im,
     Sip,
     Calendar,
-    /// Only labels carry the type (nicknames, events, relations, external ids, …).
-    LabelOnly,
-}
-
-/// The TYPE values (lower-case) the reader interprets for `kind`.
-pub(crate) fn known_types(kind: Kind) -> &'static [&'static str] {
-    match kind {
-        Kind::Email => &["home", "work", "other", "pref"],
-        Kind::Phone => &[
-            "home", "work", "cell", "fax", "pager", "main", "main-number", "other", "pref",
-        ],
-        Kind::Address | Kind::Url | Kind::Im | Kind::Calendar => &["home", "work", "other", "pref"],
-        Kind::Sip => &["home", "work", "cell", "other", "pref"],
-        Kind::LabelOnly => &["pref"],
-    }
 }
 
 /// The Google type of a property from its label (preferred) or its TYPE values.
@@ -132,7 +117,6 @@ pub(crate) fn read_type(p: &Prop, label: Option<&str>, kind: Kind) -> Option<Str
             }
         }
         Kind::Sip if has("cell") => "mobile",
-        Kind::LabelOnly => return None,
         _ => {
             if has("home") {
                 "home"
@@ -162,7 +146,6 @@ pub(crate) fn write_type(t: &str, kind: Kind) -> (Vec<&'static str>, Option<Stri
         (Kind::Phone, "workPager") => &["work", "pager"],
         (Kind::Phone, "main") => &["main"],
         (Kind::Sip, "mobile") => &["cell"],
-        (Kind::LabelOnly, _) => &[],
         (_, "home") => &["home"],
         (_, "work") => &["work"],
         _ => &[],
@@ -180,7 +163,10 @@ mod tests {
 
     #[test]
     fn labels_round_trip() {
-        for t in APPLE_LABELED.iter().chain(&["googleVoice", "referredBy", "Custom label"]) {
+        for t in APPLE_LABELED
+            .iter()
+            .chain(&["googleVoice", "referredBy", "Custom label"])
+        {
             assert_eq!(type_from_label(&label_for(t)), *t);
         }
         assert_eq!(label_for("homeFax"), "_$!<HomeFAX>!$_");

@@ -49,7 +49,10 @@ pub fn parse(bytes: &[u8]) -> Parsed {
                 } else {
                     pending.push(Diagnostic {
                         line: line.number,
-                        message: format!("dropped line outside BEGIN:VCARD/END:VCARD: {}", clip(trimmed)),
+                        message: format!(
+                            "dropped line outside BEGIN:VCARD/END:VCARD: {}",
+                            clip(trimmed)
+                        ),
                     });
                 }
             }
@@ -209,7 +212,9 @@ fn decode_line(bytes: Vec<u8>) -> String {
                 .split(';')
                 .filter_map(|p| p.split_once('='))
                 .find(|(k, _)| k.trim().eq_ignore_ascii_case("CHARSET"))
-                .and_then(|(_, v)| encoding_rs::Encoding::for_label(v.trim().trim_matches('"').as_bytes()))
+                .and_then(|(_, v)| {
+                    encoding_rs::Encoding::for_label(v.trim().trim_matches('"').as_bytes())
+                })
                 .unwrap_or(encoding_rs::WINDOWS_1252);
             let (text, _, _) = encoding.decode(&bytes);
             text.into_owned()
@@ -283,9 +288,18 @@ fn prop_name_of(line: &str) -> String {
 fn finish_card(
     index: usize,
     start: usize,
-    body: Vec<Line>,
+    mut body: Vec<Line>,
     mut diags: Vec<Diagnostic>,
 ) -> Result<(Card, Vec<Diagnostic>), CardError> {
+    for line in &mut body {
+        if line.text.contains(|c: char| c.is_control() && c != '\t') {
+            line.text.retain(|c| !c.is_control() || c == '\t');
+            diags.push(Diagnostic {
+                line: line.number,
+                message: format!("removed control characters: {}", clip(&line.text)),
+            });
+        }
+    }
     let mut text = String::with_capacity(body.iter().map(|l| l.text.len() + 2).sum::<usize>() + 32);
     text.push_str("BEGIN:VCARD\r\n");
     let mut kept: Vec<&Line> = Vec::with_capacity(body.len());
@@ -324,11 +338,17 @@ fn finish_card(
     let mut next = 0;
     for line in &kept {
         let name = prop_name_of(&line.text);
-        if entries
+        if let Some(entry) = entries
             .get(next)
-            .is_some_and(|e| e.name.as_str().eq_ignore_ascii_case(&name))
+            .filter(|e| e.name.as_str().eq_ignore_ascii_case(&name))
         {
             next += 1;
+            if let Some(message) = suspicious(&line.text, entry) {
+                diags.push(Diagnostic {
+                    line: line.number,
+                    message: format!("{message}: {}", clip(&line.text)),
+                });
+            }
         } else {
             diags.push(Diagnostic {
                 line: line.number,
@@ -358,6 +378,28 @@ fn finish_card(
         props.push(convert_entry(entry));
     }
     Ok((Card::from_props(props, version), diags))
+}
+
+/// What is wrong with a line calcard did read, if anything worth telling.
+fn suspicious(line: &str, entry: &VCardEntry) -> Option<&'static str> {
+    let head = String::from_utf8_lossy(head_of(line.as_bytes())).to_ascii_uppercase();
+    let binary = entry
+        .values
+        .iter()
+        .any(|v| matches!(v, VCardValue::Binary(_)));
+    if (head.contains("BASE64") || head.contains("ENCODING=B")) && !binary {
+        return Some("invalid base64 data, kept as text");
+    }
+    if entry.name == VCardProperty::Email
+        && entry
+            .values
+            .iter()
+            .filter_map(VCardValue::as_text)
+            .any(|v| v.trim().contains(char::is_whitespace) || v.contains('<'))
+    {
+        return Some("EMAIL value is not a bare address");
+    }
+    None
 }
 
 /// RFC 6868 parameter value decoding (`^n`, `^'`, `^^`).
@@ -545,7 +587,10 @@ mod tests {
         assert_eq!(diags[0].line, 4);
         let err = parsed.cards[1].as_ref().unwrap_err();
         assert_eq!((err.index, err.line), (1, 6));
-        assert_eq!(err.to_string(), "card 2 (line 6): BEGIN:VCARD without END:VCARD");
+        assert_eq!(
+            err.to_string(),
+            "card 2 (line 6): BEGIN:VCARD without END:VCARD"
+        );
     }
 
     #[test]

@@ -8,9 +8,9 @@ use people::{
 };
 
 use crate::card::{Card, Prop, Value};
-use crate::client_data::{self, PROP_PREFIX, REV_KEY, UID_KEY, orig_key};
+use crate::client_data::{self, PROP_PREFIX, REV_KEY, UID_KEY, orig_key, same_props};
 use crate::convert::{IM_SERVICES, to_v4};
-use crate::from_person::{compose_name, essence, fallback_name, generate};
+use crate::from_person::{compose_name, fallback_name, fingerprints, generate};
 use crate::groups::GroupTable;
 use crate::labels::{Kind, read_type, type_from_label};
 
@@ -42,8 +42,11 @@ impl Reader<'_> {
     fn label_at(&self, i: usize) -> Option<(usize, String)> {
         let group = self.props[i].group.as_deref()?;
         self.props.iter().enumerate().find_map(|(li, p)| {
-            (p.name == "X-ABLABEL" && p.group.as_deref().is_some_and(|g| g.eq_ignore_ascii_case(group)))
-                .then(|| (li, p.value_string()))
+            (p.name == "X-ABLABEL"
+                && p.group
+                    .as_deref()
+                    .is_some_and(|g| g.eq_ignore_ascii_case(group)))
+            .then(|| (li, p.value_string()))
         })
     }
 
@@ -68,7 +71,11 @@ pub(crate) fn parse_date(s: &str) -> Option<people::Date> {
     let digits = |t: &str| t.chars().all(|c| c.is_ascii_digit());
     let num = |t: &str| t.parse::<i32>().ok();
     let (y, m, d) = if let Some(rest) = s.strip_prefix("---") {
-        (None, None, num(rest).filter(|_| rest.len() == 2 && digits(rest)))
+        (
+            None,
+            None,
+            num(rest).filter(|_| rest.len() == 2 && digits(rest)),
+        )
     } else if let Some(rest) = s.strip_prefix("--") {
         let rest = rest.replace('-', "");
         match rest.len() {
@@ -117,12 +124,16 @@ pub fn card_to_person(card: &Card, groups: &GroupTable) -> Person {
 
     for i in 0..props.len() {
         let p = &props[i];
+        if is_blank(p) {
+            // nothing to map: the line is kept whole in clientData
+            continue;
+        }
         match p.name.as_str() {
             "UID" if uid.is_none() => {
                 uid = Some(p.value_string());
                 r.consumed[i] = true;
             }
-            "REV" if rev.is_none() => {
+            "REV" if rev.is_none() && p.params.is_empty() && p.group.is_none() => {
                 rev = Some(p.value_string());
                 r.consumed[i] = true;
             }
@@ -171,7 +182,6 @@ pub fn card_to_person(card: &Card, groups: &GroupTable) -> Person {
                     });
                     r.take("nicknames", index, i);
                 }
-                r.consumed[i] = true;
             }
             "EMAIL" => {
                 let label = r.label(i);
@@ -179,7 +189,9 @@ pub fn card_to_person(card: &Card, groups: &GroupTable) -> Person {
                 person.email_addresses.push(EmailAddress {
                     value: Some(p.value_string()),
                     r#type: read_type(p, label.as_deref(), Kind::Email),
-                    display_name: p.first_param("X-PEOPLEDAV-DISPLAY-NAME").map(str::to_string),
+                    display_name: p
+                        .first_param("X-PEOPLEDAV-DISPLAY-NAME")
+                        .map(str::to_string),
                     metadata: primary(p),
                     ..EmailAddress::default()
                 });
@@ -201,7 +213,10 @@ pub fn card_to_person(card: &Card, groups: &GroupTable) -> Person {
                 let index = person.addresses.len();
                 let country_code = p.group.as_deref().and_then(|g| {
                     let ci = props.iter().position(|q| {
-                        q.name == "X-ABADR" && q.group.as_deref().is_some_and(|h| h.eq_ignore_ascii_case(g))
+                        q.name == "X-ABADR"
+                            && q.group
+                                .as_deref()
+                                .is_some_and(|h| h.eq_ignore_ascii_case(g))
                     })?;
                     r.consumed[ci] = true;
                     text(&props[ci])
@@ -224,7 +239,9 @@ pub fn card_to_person(card: &Card, groups: &GroupTable) -> Person {
             }
             "BDAY" if person.birthdays.is_empty() => {
                 let v = p.value_string();
-                let is_text = p.first_param("VALUE").is_some_and(|v| v.eq_ignore_ascii_case("text"));
+                let is_text = p
+                    .first_param("VALUE")
+                    .is_some_and(|v| v.eq_ignore_ascii_case("text"));
                 let date = if is_text { None } else { parse_date(&v) };
                 let b = match date {
                     Some(d) => Birthday {
@@ -241,7 +258,9 @@ pub fn card_to_person(card: &Card, groups: &GroupTable) -> Person {
                 r.take("birthdays", 0, i);
             }
             "ANNIVERSARY" | "X-ABDATE" => {
-                let Some(date) = parse_date(&p.value_string()) else { continue };
+                let Some(date) = parse_date(&p.value_string()) else {
+                    continue;
+                };
                 let t = if p.name == "ANNIVERSARY" && !anniversary_seen {
                     anniversary_seen = true;
                     Some("anniversary".to_string())
@@ -262,7 +281,13 @@ pub fn card_to_person(card: &Card, groups: &GroupTable) -> Person {
                         .into_iter()
                         .map(|t| t.to_ascii_lowercase())
                         .find(|t| t != "pref")
-                        .map(|t| if t == "kin" { "relative".to_string() } else { t })
+                        .map(|t| {
+                            if t == "kin" {
+                                "relative".to_string()
+                            } else {
+                                t
+                            }
+                        })
                 });
                 let index = person.relations.len();
                 person.relations.push(Relation {
@@ -335,7 +360,9 @@ pub fn card_to_person(card: &Card, groups: &GroupTable) -> Person {
                 let index = person.biographies.len();
                 person.biographies.push(Biography {
                     value: Some(p.value_string()),
-                    content_type: p.first_param("X-PEOPLEDAV-CONTENT-TYPE").map(str::to_string),
+                    content_type: p
+                        .first_param("X-PEOPLEDAV-CONTENT-TYPE")
+                        .map(str::to_string),
                     ..Biography::default()
                 });
                 r.take("biographies", index, i);
@@ -364,8 +391,8 @@ pub fn card_to_person(card: &Card, groups: &GroupTable) -> Person {
                         }
                         None => residual_categories.push(item),
                     }
+                    r.consumed[i] = true;
                 }
-                r.consumed[i] = true;
             }
             "X-PEOPLEDAV-USERDEFINED" => {
                 let key = r.key_label(i);
@@ -475,7 +502,9 @@ pub fn card_to_person(card: &Card, groups: &GroupTable) -> Person {
                 let index = person.genders.len();
                 person.genders.push(Gender {
                     value,
-                    address_me_as: p.first_param("X-PEOPLEDAV-ADDRESS-ME-AS").map(str::to_string),
+                    address_me_as: p
+                        .first_param("X-PEOPLEDAV-ADDRESS-ME-AS")
+                        .map(str::to_string),
                     ..Gender::default()
                 });
                 r.take("genders", index, i);
@@ -534,28 +563,7 @@ pub fn card_to_person(card: &Card, groups: &GroupTable) -> Person {
         put(REV_KEY.into(), rev);
     }
 
-    let generated = generate(&person, groups);
-    let mut stored: Vec<String> = Vec::new();
-    for &(field, index, pi) in &r.sources {
-        let source = &props[pi];
-        let Some(entry) = generated.iter().find(|g| g.field == field && g.index == index) else {
-            continue;
-        };
-        let Some(gen_prop) = entry.props.iter().find(|g| g.name == source.name) else {
-            continue;
-        };
-        let same = source.params == gen_prop.params
-            && source.value == gen_prop.value
-            && source.group.is_none();
-        if same || essence(source, entry.kind) != essence(gen_prop, entry.kind) {
-            continue;
-        }
-        let key = orig_key(field, index, &source.name);
-        if !stored.contains(&key) {
-            stored.push(key.clone());
-            put(key, client_data::line_of(source));
-        }
-    }
+    keep_originals(&r, &props, &person, groups, &mut put);
 
     let mut n = 0;
     for (i, p) in props.iter().enumerate() {
@@ -570,6 +578,30 @@ pub fn card_to_person(card: &Card, groups: &GroupTable) -> Person {
     }
     person.client_data.extend(data);
     person
+}
+
+/// An empty value of a property whose Person entries are skipped when empty.
+fn is_blank(p: &Prop) -> bool {
+    const SKIPPED: [&str; 12] = [
+        "EMAIL",
+        "TEL",
+        "URL",
+        "IMPP",
+        "CALURI",
+        "FBURL",
+        "LANG",
+        "INTEREST",
+        "ROLE",
+        "EXPERTISE",
+        "RELATED",
+        "PHOTO",
+    ];
+    if !SKIPPED.contains(&p.name.as_str()) {
+        return false;
+    }
+    let v = p.value_string();
+    let v = v.trim();
+    v.is_empty() || (p.name == "IMPP" && v.split_once(':').is_some_and(|(_, user)| user.is_empty()))
 }
 
 #[derive(Default)]
@@ -604,9 +636,11 @@ fn read_organizations(r: &mut Reader<'_>, person: &mut Person) {
             continue;
         }
         let target = match &p.group {
-            Some(g) => builds
-                .iter()
-                .position(|b| b.group.as_deref().is_some_and(|h| h.eq_ignore_ascii_case(g))),
+            Some(g) => builds.iter().position(|b| {
+                b.group
+                    .as_deref()
+                    .is_some_and(|h| h.eq_ignore_ascii_case(g))
+            }),
             None => builds
                 .iter()
                 .position(|b| b.group.is_none() && b.clone_slot(&p.name).is_none()),
@@ -636,8 +670,11 @@ fn read_organizations(r: &mut Reader<'_>, person: &mut Person) {
     let mut k = 0;
     while k < builds.len() {
         let b = &builds[k];
-        let title_only = b.org.is_none() && b.phonetic.is_none() && b.rest.is_none() && b.title.is_some();
-        if title_only && b.group.is_some() && unlabeled(b, r)
+        let title_only =
+            b.org.is_none() && b.phonetic.is_none() && b.rest.is_none() && b.title.is_some();
+        if title_only
+            && b.group.is_some()
+            && unlabeled(b, r)
             && let Some(target) = builds.iter().position(|o| {
                 o.org.is_some() && o.title.is_none() && o.group.is_some() && unlabeled(o, r)
             })
@@ -693,6 +730,59 @@ impl OrgBuild {
             "TITLE" => self.title,
             "X-PHONETIC-ORG" => self.phonetic,
             _ => self.rest,
+        }
+    }
+}
+
+/// Stores the original lines of each mapped entry that says more than the mapping writes.
+fn keep_originals(
+    r: &Reader<'_>,
+    props: &[Prop],
+    person: &Person,
+    groups: &GroupTable,
+    put: &mut impl FnMut(String, String),
+) {
+    let generated = generate(person, groups);
+    let fingerprints = fingerprints(&generated);
+    for (entry, fp) in generated.iter().zip(&fingerprints) {
+        let mut sources: Vec<usize> = r
+            .sources
+            .iter()
+            .filter(|(f, index, _)| *f == entry.field && *index == entry.index)
+            .map(|&(_, _, pi)| pi)
+            .collect();
+        if sources.is_empty() {
+            continue;
+        }
+        // one line that became several entries (a NICKNAME list) is written back split
+        let shared = sources.iter().any(|&pi| {
+            r.sources
+                .iter()
+                .any(|(f, index, q)| *q == pi && (*f != entry.field || *index != entry.index))
+        });
+        if shared {
+            continue;
+        }
+        // the label and X-ABADR lines of the entry's groups belong to it
+        let entry_groups: Vec<String> = sources
+            .iter()
+            .filter_map(|&pi| props[pi].group.as_deref().map(str::to_ascii_lowercase))
+            .collect();
+        for (li, p) in props.iter().enumerate() {
+            if r.consumed[li]
+                && (p.name == "X-ABLABEL" || p.name == "X-ABADR")
+                && p.group
+                    .as_deref()
+                    .is_some_and(|g| entry_groups.contains(&g.to_ascii_lowercase()))
+                && !sources.contains(&li)
+            {
+                sources.push(li);
+            }
+        }
+        sources.sort_unstable();
+        let source: Vec<Prop> = sources.iter().map(|&pi| props[pi].clone()).collect();
+        if !same_props(&source, &entry.props) {
+            put(orig_key(entry.field, fp), client_data::lines_of(&source));
         }
     }
 }

@@ -26,12 +26,12 @@ pub(crate) fn write_card(card: &Card, version: Version, only: Option<&[String]>)
     let wanted = |p: &Prop| {
         only.is_none_or(|names| {
             p.name == "UID"
-                || names.iter().any(|n| *n == p.name)
+                || names.contains(&p.name)
                 || (p.name == "X-ABLABEL"
                     && p.group.as_ref().is_some_and(|g| {
                         props.iter().any(|q| {
                             q.group.as_ref().is_some_and(|h| h.eq_ignore_ascii_case(g))
-                                && names.iter().any(|n| *n == q.name)
+                                && names.contains(&q.name)
                         })
                     }))
         })
