@@ -594,6 +594,17 @@ mod tests {
     }
 
     #[test]
+    fn spaces_after_an_escape_collapse() {
+        let input =
+            b"BEGIN:VCARD\r\nVERSION:4.0\r\nNOTE:a  b\r\nNICKNAME:a\\\\  b\r\nEND:VCARD\r\n";
+        let (card, _) = parse_one(input).unwrap();
+        let props = card.properties();
+        assert_eq!(props[0].value, "a  b");
+        // FIXME: in list values and parameters calcard 0.3 folds spaces after an escape into one
+        assert_eq!(props[1].value, "a\\ b");
+    }
+
+    #[test]
     fn parse_one_refuses_two_cards() {
         let input = b"BEGIN:VCARD\nFN:A\nEND:VCARD\nBEGIN:VCARD\nFN:B\nEND:VCARD\n";
         let err = parse_one(input).unwrap_err();

@@ -172,7 +172,7 @@ pub fn card_to_person(card: &Card, groups: &GroupTable) -> Person {
                     Value::List(items) => items.clone(),
                     _ => vec![p.value_string()],
                 };
-                let label = r.label(i);
+                let label = r.label(i).map(|l| type_from_label(&l));
                 for item in items.into_iter().filter(|s| !s.is_empty()) {
                     let index = person.nicknames.len();
                     person.nicknames.push(Nickname {
@@ -265,7 +265,7 @@ pub fn card_to_person(card: &Card, groups: &GroupTable) -> Person {
                     anniversary_seen = true;
                     Some("anniversary".to_string())
                 } else {
-                    r.label(i)
+                    r.label(i).map(|l| type_from_label(&l))
                 };
                 let index = person.events.len();
                 person.events.push(Event {
@@ -276,7 +276,7 @@ pub fn card_to_person(card: &Card, groups: &GroupTable) -> Person {
                 r.take("events", index, i);
             }
             "RELATED" => {
-                let t = r.label(i).or_else(|| {
+                let t = r.label(i).map(|l| type_from_label(&l)).or_else(|| {
                     p.types()
                         .into_iter()
                         .map(|t| t.to_ascii_lowercase())
@@ -395,7 +395,7 @@ pub fn card_to_person(card: &Card, groups: &GroupTable) -> Person {
                 }
             }
             "X-PEOPLEDAV-USERDEFINED" => {
-                let key = r.key_label(i);
+                let key = r.key_label(i).map(|l| type_from_label(&l));
                 let index = person.user_defined.len();
                 person.user_defined.push(UserDefined {
                     key,
@@ -425,7 +425,7 @@ pub fn card_to_person(card: &Card, groups: &GroupTable) -> Person {
                 r.take("miscKeywords", index, i);
             }
             "X-PEOPLEDAV-CLIENTDATA" => {
-                let key = r.key_label(i);
+                let key = r.key_label(i).map(|l| type_from_label(&l));
                 person.client_data.push(ClientData {
                     key,
                     value: Some(p.value_string()),
@@ -718,7 +718,7 @@ fn read_organizations(r: &mut Reader<'_>, person: &mut Person) {
         if let Some(i) = b.rest {
             r.take("organizations", index, i);
         }
-        org.r#type = r.label(anchor);
+        org.r#type = r.label(anchor).map(|l| type_from_label(&l));
         person.organizations.push(org);
     }
 }

@@ -154,13 +154,15 @@ fn render(line: &mut String, p: &Prop, version: Version) {
 }
 
 fn write_param_value(line: &mut String, v: &str) {
-    let quote = v.contains([',', ';', ':']);
+    let quote = v.contains([',', ';', ':', ' ', '\t', '\\']);
     if quote {
         line.push('"');
     }
     for c in v.chars() {
         match c {
             '^' => line.push_str("^^"),
+            // not RFC 6868, but readers that unescape parameters (calcard does) need it
+            '\\' => line.push_str("\\\\"),
             '"' => line.push_str("^'"),
             '\n' => line.push_str("^n"),
             '\r' => {}

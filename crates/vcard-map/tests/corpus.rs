@@ -138,7 +138,11 @@ fn corpus_parses_and_round_trips() {
             };
             cards += 1;
             let person = card_to_person(card, &groups);
-            let back = person_to_card(&person, &groups);
+            // through JSON, as `peopledav convert` and Google see it; Google may reorder clientData
+            let json = serde_json::to_string(&person).expect("a Person serializes");
+            let mut stored: people::Person = serde_json::from_str(&json).expect("and deserializes");
+            stored.client_data.reverse();
+            let back = person_to_card(&stored, &groups);
             let mut before = normalised(card);
             let mut after = normalised(&back);
             if card.formatted_name().is_none() {
@@ -150,10 +154,6 @@ fn corpus_parses_and_round_trips() {
             if !d.is_empty() {
                 failures.push(format!("{} card {}:\n{d}", entry.file, i + 1));
             }
-            // through JSON too, as `peopledav convert` and Google see it
-            let json = serde_json::to_string(&person).expect("a Person serializes");
-            let again: people::Person = serde_json::from_str(&json).expect("and deserializes");
-            assert_eq!(again, person, "{}: Person changed through JSON", entry.file);
         }
     }
     eprintln!("corpus: {valid} valid files ({cards} cards), {broken} broken files");
