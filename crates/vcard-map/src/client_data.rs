@@ -111,6 +111,12 @@ fn normal(p: &Prop) -> Normal {
         }
         _ => p.value_string(),
     };
-    let group = p.group.as_deref().unwrap_or("").to_ascii_lowercase();
+    // a generated group is compared as the itemN it will be written as
+    let group = p
+        .group
+        .as_deref()
+        .unwrap_or("")
+        .trim_start_matches(crate::from_person::PLACEHOLDER)
+        .to_ascii_lowercase();
     (group, p.name.clone(), params, value)
 }

@@ -15,7 +15,7 @@ pub(crate) struct Generated {
     pub props: Vec<Prop>,
 }
 
-const PLACEHOLDER: char = '\u{1}';
+pub(crate) const PLACEHOLDER: char = '\u{1}';
 
 struct Gen {
     out: Vec<Generated>,
@@ -25,7 +25,7 @@ struct Gen {
 impl Gen {
     fn placeholder(&mut self) -> Option<String> {
         self.next_group += 1;
-        Some(format!("{PLACEHOLDER}{}", self.next_group))
+        Some(format!("{PLACEHOLDER}item{}", self.next_group))
     }
 
     fn push(&mut self, field: &'static str, index: usize, props: Vec<Prop>) {
@@ -474,7 +474,11 @@ pub(crate) fn generate(person: &Person, groups: &GroupTable) -> Vec<Generated> {
 
     for (i, l) in person.locales.iter().enumerate() {
         if let Some(v) = non_empty(&l.value) {
-            g.push("locales", i, vec![Prop::text("LANG", v)]);
+            let mut p = Prop::text("LANG", v);
+            if l.metadata.as_ref().and_then(|m| m.primary) == Some(true) {
+                p.add_param("PREF", "1");
+            }
+            g.push("locales", i, vec![p]);
         }
     }
 
@@ -652,17 +656,27 @@ pub(crate) fn person_to_card(person: &Person, groups: &GroupTable) -> Card {
             .filter(|p| !(fresh_rev && p.name == "REV")),
     );
 
-    // placeholders become itemN names no other line uses
+    // placeholders become their own itemN when no other line uses it, else a fresh one, so a
+    // card written by this mapping keeps its group names when it is read and written again
     let mut counter = 0u32;
     let mut renames: Vec<(String, String)> = Vec::new();
     for i in 0..props.len() {
         if let Some(g) = props[i].group.clone()
-            && g.starts_with(PLACEHOLDER)
+            && let Some(preferred) = g.strip_prefix(PLACEHOLDER)
         {
             let name = match renames.iter().find(|(from, _)| *from == g) {
                 Some((_, to)) => to.clone(),
                 None => {
-                    let to = fresh_group(&props, &mut counter);
+                    let taken = props.iter().any(|p| {
+                        p.group
+                            .as_deref()
+                            .is_some_and(|h| h.eq_ignore_ascii_case(preferred))
+                    });
+                    let to = if taken {
+                        fresh_group(&props, &mut counter)
+                    } else {
+                        preferred.to_string()
+                    };
                     renames.push((g.clone(), to.clone()));
                     to
                 }

@@ -336,12 +336,14 @@ fn finish_card(
 
     // calcard drops lines it cannot read without saying so: find them by name
     let mut next = 0;
+    let mut line_of_entry: Vec<Option<&str>> = vec![None; entries.len()];
     for line in &kept {
         let name = prop_name_of(&line.text);
         if let Some(entry) = entries
             .get(next)
             .filter(|e| e.name.as_str().eq_ignore_ascii_case(&name))
         {
+            line_of_entry[next] = Some(&line.text);
             next += 1;
             if let Some(message) = suspicious(&line.text, entry) {
                 diags.push(Diagnostic {
@@ -359,7 +361,7 @@ fn finish_card(
 
     let mut version = None;
     let mut props = Vec::with_capacity(entries.len());
-    for entry in entries {
+    for (entry, line) in entries.into_iter().zip(line_of_entry) {
         if entry.name == VCardProperty::Version {
             let v = entry.values.first().and_then(|v| v.as_text()).unwrap_or("");
             version = match v.trim() {
@@ -375,19 +377,67 @@ fn finish_card(
             };
             continue;
         }
-        props.push(convert_entry(entry));
+        let mut prop = convert_entry(entry);
+        if !matches!(prop.value, Value::Binary { .. })
+            && let Some(data) = line.and_then(small_binary)
+        {
+            // calcard returns base64 data that happens to be valid UTF-8 as text
+            let legacy_type = line
+                .and_then(|l| legacy_media_type(l, &prop.name))
+                .filter(|_| prop.types().len() <= 1);
+            if legacy_type.is_some() {
+                prop.remove_param("TYPE");
+            }
+            prop.value = Value::Binary {
+                media_type: legacy_type,
+                data,
+            };
+        }
+        props.push(prop);
     }
     Ok((Card::from_props(props, version), diags))
 }
 
+fn is_base64(line: &str) -> bool {
+    let head = String::from_utf8_lossy(head_of(line.as_bytes())).to_ascii_uppercase();
+    head.contains("BASE64") || head.contains("ENCODING=B")
+}
+
+/// The data of a base64 line of a binary property, decoded here when calcard made it text.
+fn small_binary(line: &str) -> Option<Vec<u8>> {
+    use base64::Engine as _;
+    let name = prop_name_of(line);
+    if !matches!(name.as_str(), "PHOTO" | "LOGO" | "SOUND" | "KEY") || !is_base64(line) {
+        return None;
+    }
+    let value = &line[head_of(line.as_bytes()).len() + 1..];
+    let compact: String = value.chars().filter(|c| !c.is_whitespace()).collect();
+    base64::engine::general_purpose::STANDARD
+        .decode(compact.as_bytes())
+        .ok()
+        .filter(|d| !d.is_empty())
+}
+
+/// `image/jpeg` for the `TYPE=JPEG` of a 2.1/3.0 `PHOTO` or `LOGO`.
+fn legacy_media_type(line: &str, name: &str) -> Option<String> {
+    if name != "PHOTO" && name != "LOGO" {
+        return None;
+    }
+    let head = String::from_utf8_lossy(head_of(line.as_bytes())).to_ascii_lowercase();
+    head.split(';').skip(1).find_map(|p| {
+        let t = p.strip_prefix("type=").unwrap_or(p);
+        matches!(t, "jpeg" | "jpg" | "gif" | "png" | "bmp" | "tiff" | "webp")
+            .then(|| format!("image/{}", if t == "jpg" { "jpeg" } else { t }))
+    })
+}
+
 /// What is wrong with a line calcard did read, if anything worth telling.
 fn suspicious(line: &str, entry: &VCardEntry) -> Option<&'static str> {
-    let head = String::from_utf8_lossy(head_of(line.as_bytes())).to_ascii_uppercase();
     let binary = entry
         .values
         .iter()
         .any(|v| matches!(v, VCardValue::Binary(_)));
-    if (head.contains("BASE64") || head.contains("ENCODING=B")) && !binary {
+    if is_base64(line) && !binary && small_binary(line).is_none() {
         return Some("invalid base64 data, kept as text");
     }
     if entry.name == VCardProperty::Email

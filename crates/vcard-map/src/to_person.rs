@@ -460,6 +460,7 @@ pub fn card_to_person(card: &Card, groups: &GroupTable) -> Person {
                 let index = person.locales.len();
                 person.locales.push(Locale {
                     value: Some(p.value_string()),
+                    metadata: primary(p),
                     ..Locale::default()
                 });
                 r.take("locales", index, i);
@@ -780,8 +781,60 @@ fn keep_originals(
             }
         }
         sources.sort_unstable();
-        let source: Vec<Prop> = sources.iter().map(|&pi| props[pi].clone()).collect();
-        if !same_props(&source, &entry.props) {
+        // an N without any component says nothing (the 3.0 writer adds one where it is missing)
+        let source: Vec<Prop> = sources
+            .iter()
+            .map(|&pi| &props[pi])
+            .filter(|p| {
+                !(p.name == "N"
+                    && p.group.is_none()
+                    && p.params.is_empty()
+                    && p.value_string().chars().all(|c| c == ';'))
+            })
+            .cloned()
+            .collect();
+        // a group no other line shares links nothing: compare the line as ungrouped
+        let lone = |g: &str| {
+            props
+                .iter()
+                .filter(|q| {
+                    q.group
+                        .as_deref()
+                        .is_some_and(|h| h.eq_ignore_ascii_case(g))
+                })
+                .count()
+                == 1
+        };
+        let compared: Vec<Prop> = source
+            .iter()
+            .map(|p| match p.group.as_deref() {
+                Some(g) if lone(g) => Prop {
+                    group: None,
+                    ..p.clone()
+                },
+                _ => p.clone(),
+            })
+            .collect();
+        // a generated group is the entry's own: lone when one line of the entry has it
+        let generated: Vec<Prop> = entry
+            .props
+            .iter()
+            .map(|p| {
+                let alone = p.group.as_deref().is_some_and(|g| {
+                    entry
+                        .props
+                        .iter()
+                        .filter(|q| q.group.as_deref() == Some(g))
+                        .count()
+                        == 1
+                });
+                Prop {
+                    group: if alone { None } else { p.group.clone() },
+                    ..p.clone()
+                }
+            })
+            .collect();
+        if !same_props(&compared, &generated) {
             put(orig_key(entry.field, fp), client_data::lines_of(&source));
         }
     }

@@ -36,15 +36,28 @@ fn manifest(dir: &Path) -> Vec<Entry> {
         .collect()
 }
 
-/// A property compared semantically: group (case-insensitive), name, parameters as sets, value.
+/// A property compared semantically: group (case-insensitive, when shared), name, parameters as
+/// sets, value.
 type Normal = (String, String, Vec<(String, Vec<String>)>, String);
 
 /// The card's properties as a multiset, read back from its strict 4.0 form.
 fn normalised(card: &Card) -> BTreeMap<Normal, usize> {
     let text = card.write(Version::V4);
     let (reread, _) = parse_one(text.as_bytes()).expect("our own output parses");
+    let props = reread.properties();
+    let shared = |g: &str| {
+        props
+            .iter()
+            .filter(|q| {
+                q.group
+                    .as_deref()
+                    .is_some_and(|h| h.eq_ignore_ascii_case(g))
+            })
+            .count()
+            > 1
+    };
     let mut set = BTreeMap::new();
-    for p in reread.properties() {
+    for p in props.clone() {
         let mut params: Vec<(String, Vec<String>)> = p
             .params
             .into_iter()
@@ -56,7 +69,12 @@ fn normalised(card: &Card) -> BTreeMap<Normal, usize> {
             })
             .collect();
         params.sort();
-        let group = p.group.unwrap_or_default().to_ascii_lowercase();
+        // a group no other property shares links nothing
+        let group = p
+            .group
+            .filter(|g| shared(g))
+            .unwrap_or_default()
+            .to_ascii_lowercase();
         let values = match p.name.as_str() {
             // a list is the same as one property per item
             "NICKNAME" | "CATEGORIES" => p.value.split(',').map(str::to_string).collect(),
@@ -64,6 +82,10 @@ fn normalised(card: &Card) -> BTreeMap<Normal, usize> {
             "N" | "ADR" | "ORG" | "GENDER" => vec![p.value.trim_end_matches(';').to_string()],
             _ => vec![p.value],
         };
+        if p.name == "N" && values.iter().all(String::is_empty) {
+            // an N without any component says nothing
+            continue;
+        }
         for value in values {
             let key = (group.clone(), p.name.clone(), params.clone(), value);
             *set.entry(key).or_insert(0) += 1;

@@ -371,8 +371,10 @@ fn person() -> impl Strategy<Value = Person> {
                 .collect(),
             locales: locales
                 .into_iter()
-                .map(|v| Locale {
+                .enumerate()
+                .map(|(i, v)| Locale {
                     value: Some(v),
+                    metadata: primary(i == 0),
                     ..Locale::default()
                 })
                 .collect(),
@@ -437,7 +439,11 @@ proptest! {
             let text = person_to_vcard(&person, &groups, version);
             let (card, diags) = parse_one(text.as_bytes()).expect("our own output parses");
             prop_assert!(diags.is_empty(), "{version}: {diags:?}\n{text}");
-            let back = without_mapping_data(card_to_person(&card, &groups));
+            let read = card_to_person(&card, &groups);
+            // what the mapping wrote needs no original lines to be written the same again
+            let origs: Vec<_> = read.client_data.iter().filter(|c| c.key.as_deref().is_some_and(|k| k.starts_with("vcard."))).collect();
+            prop_assert!(origs.is_empty(), "{version}: {origs:?}\n{text}");
+            let back = without_mapping_data(read);
             if back != person {
                 let json = |p: &Person| serde_json::to_string_pretty(p).expect("a Person serializes");
                 prop_assert_eq!(json(&back), json(&person), "{}:\n{}", version, text);
