@@ -26,24 +26,49 @@ pub(crate) fn orig_key(field: &str, fingerprint: &str) -> String {
     format!("{ORIG_PREFIX}{field}.{fingerprint}")
 }
 
-/// A stable 64-bit FNV-1a hash of the entry's lines without their groups, in hex; `occurrence`
-/// tells identical entries of one field apart.
+/// A stable 64-bit FNV-1a hash of the entry's properties without their groups, in hex;
+/// `occurrence` tells identical entries of one field apart.
 pub(crate) fn fingerprint(props: &[Prop], occurrence: usize) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut h = Fnv(0xcbf2_9ce4_8422_2325);
     for p in props {
-        let line = line_of(&Prop {
-            group: None,
-            ..p.clone()
-        });
-        for b in line.bytes().chain([b'\n']) {
-            hash ^= u64::from(b);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        h.write(p.name.as_bytes(), 0x1d);
+        for (name, values) in &p.params {
+            h.write(name.as_bytes(), b'=');
+            for v in values {
+                h.write(v.as_bytes(), b',');
+            }
         }
+        match &p.value {
+            Value::Text(s) => h.write(s.as_bytes(), 0x1c),
+            Value::List(items) => items.iter().for_each(|i| h.write(i.as_bytes(), 0x1f)),
+            Value::Parts(parts) => {
+                for part in parts {
+                    part.iter().for_each(|i| h.write(i.as_bytes(), 0x1f));
+                    h.write(b"", 0x1e);
+                }
+            }
+            Value::Binary { media_type, data } => {
+                h.write(media_type.as_deref().unwrap_or("").as_bytes(), 0x1c);
+                h.write(data, 0x1c);
+            }
+        }
+        h.write(b"", b'\n');
     }
     if occurrence == 0 {
-        format!("{hash:016x}")
+        format!("{:016x}", h.0)
     } else {
-        format!("{hash:016x}-{occurrence}")
+        format!("{:016x}-{occurrence}", h.0)
+    }
+}
+
+struct Fnv(u64);
+
+impl Fnv {
+    fn write(&mut self, bytes: &[u8], end: u8) {
+        for &b in bytes.iter().chain([&end]) {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
     }
 }
 
@@ -70,11 +95,32 @@ pub(crate) fn props_of(lines: &str) -> Option<Vec<Prop>> {
     diags.is_empty().then_some(card.props)
 }
 
+/// [`props_of`] for many values at once: one parse for all of them while every line reads
+/// cleanly, else one parse per value.
+pub(crate) fn props_of_many(values: &[&str]) -> Vec<Option<Vec<Prop>>> {
+    let all = values.join("\n");
+    let counts: Vec<usize> = values.iter().map(|v| v.split('\n').count()).collect();
+    if let Some(mut props) = props_of(&all)
+        && props.len() == counts.iter().sum::<usize>()
+    {
+        let mut out = Vec::with_capacity(values.len());
+        for n in counts.into_iter().rev() {
+            out.push(Some(props.split_off(props.len() - n)));
+        }
+        out.reverse();
+        return out;
+    }
+    values.iter().map(|v| props_of(v)).collect()
+}
+
 /// Whether two lists of properties say the same, ignoring parameter order and case, the order
 /// of the properties and trailing empty components of structured values.
 pub(crate) fn same_props(a: &[Prop], b: &[Prop]) -> bool {
     if a.len() != b.len() {
         return false;
+    }
+    if a.iter().zip(b).all(|(p, q)| p == q) {
+        return true;
     }
     let mut a: Vec<_> = a.iter().map(normal).collect();
     let mut b: Vec<_> = b.iter().map(normal).collect();

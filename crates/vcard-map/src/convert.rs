@@ -173,7 +173,8 @@ pub(crate) fn to_v4(input: &[Prop]) -> Vec<Prop> {
     let mut has_anniversary = props.iter().any(|p| p.name == "ANNIVERSARY");
 
     for i in 0..props.len() {
-        let mut p = props[i].clone();
+        // taken out while it is rewritten: lookups below see the other lines only
+        let mut p = std::mem::replace(&mut props[i], Prop::text("", ""));
         if p.remove_type("pref") && p.param("PREF").is_none() {
             p.add_param("PREF", "1");
         }
@@ -191,7 +192,7 @@ pub(crate) fn to_v4(input: &[Prop]) -> Vec<Prop> {
                     has_anniversary = true;
                     if p.group
                         .as_deref()
-                        .is_some_and(|g| group_size(&props, g) == 2)
+                        .is_some_and(|g| group_size(&props, g) == 1)
                     {
                         drop[li] = true;
                     }
@@ -206,7 +207,7 @@ pub(crate) fn to_v4(input: &[Prop]) -> Vec<Prop> {
                     p.add_param("TYPE", t);
                     if p.group
                         .as_deref()
-                        .is_some_and(|g| group_size(&props, g) == 2)
+                        .is_some_and(|g| group_size(&props, g) == 1)
                     {
                         drop[li] = true;
                     }

@@ -596,6 +596,7 @@ pub(crate) fn person_to_card(person: &Person, groups: &GroupTable) -> Card {
     let mut origs: Vec<(String, Vec<Prop>)> = Vec::new();
     let mut uid = None;
     let mut rev = None;
+    let mut stored: Vec<(&str, &str)> = Vec::new();
     for c in &person.client_data {
         let (Some(key), Some(value)) = (c.key.as_deref(), c.value.as_deref()) else {
             continue;
@@ -604,16 +605,22 @@ pub(crate) fn person_to_card(person: &Person, groups: &GroupTable) -> Card {
             uid = Some(value.to_string());
         } else if key == REV_KEY {
             rev = Some(value.to_string());
-        } else if let Some(n) = key.strip_prefix(PROP_PREFIX) {
-            match client_data::props_of(value).and_then(|p| p.into_iter().next()) {
-                Some(p) => keyed.push((n.parse().unwrap_or(u64::MAX), p)),
-                None => tracing::warn!(key, "skipping unreadable vcard line in clientData"),
+        } else if key.starts_with(PROP_PREFIX) || key.starts_with(ORIG_PREFIX) {
+            stored.push((key, value));
+        }
+    }
+    let values: Vec<&str> = stored.iter().map(|(_, v)| *v).collect();
+    for ((key, _), lines) in stored.iter().zip(client_data::props_of_many(&values)) {
+        let Some(lines) = lines else {
+            tracing::warn!(key, "skipping unreadable vcard lines in clientData");
+            continue;
+        };
+        if let Some(n) = key.strip_prefix(PROP_PREFIX) {
+            if let Some(p) = lines.into_iter().next() {
+                keyed.push((n.parse().unwrap_or(u64::MAX), p));
             }
         } else if let Some(rest) = key.strip_prefix(ORIG_PREFIX) {
-            match client_data::props_of(value) {
-                Some(p) => origs.push((rest.to_string(), p)),
-                None => tracing::warn!(key, "skipping unreadable vcard lines in clientData"),
-            }
+            origs.push((rest.to_string(), lines));
         }
     }
     // restored lines in key order, so the output is stable whatever order Google returns

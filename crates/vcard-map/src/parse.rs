@@ -230,9 +230,10 @@ fn normalise_params(line: String) -> String {
         return line;
     }
     let (head, rest) = line.split_at(head_len);
-    let encoded = head.to_ascii_uppercase().contains("QUOTED-PRINTABLE")
-        || head.to_ascii_uppercase().contains("BASE64")
-        || head.to_ascii_uppercase().contains("ENCODING=B");
+    let upper = head.to_ascii_uppercase();
+    let encoded = upper.contains("QUOTED-PRINTABLE")
+        || upper.contains("BASE64")
+        || upper.contains("ENCODING=B");
     let mut parts = head.split(';');
     let mut out = String::with_capacity(line.len() + 10);
     out.push_str(parts.next().unwrap_or_default());
@@ -399,15 +400,23 @@ fn finish_card(
 }
 
 fn is_base64(line: &str) -> bool {
-    let head = String::from_utf8_lossy(head_of(line.as_bytes())).to_ascii_uppercase();
-    head.contains("BASE64") || head.contains("ENCODING=B")
+    let head = head_of(line.as_bytes());
+    let has = |word: &[u8]| {
+        head.windows(word.len())
+            .any(|w| w.eq_ignore_ascii_case(word))
+    };
+    head.contains(&b';') && (has(b"BASE64") || has(b"ENCODING=B"))
 }
 
 /// The data of a base64 line of a binary property, decoded here when calcard made it text.
 fn small_binary(line: &str) -> Option<Vec<u8>> {
     use base64::Engine as _;
-    let name = prop_name_of(line);
-    if !matches!(name.as_str(), "PHOTO" | "LOGO" | "SOUND" | "KEY") || !is_base64(line) {
+    if !is_base64(line)
+        || !matches!(
+            prop_name_of(line).as_str(),
+            "PHOTO" | "LOGO" | "SOUND" | "KEY"
+        )
+    {
         return None;
     }
     let value = &line[head_of(line.as_bytes()).len() + 1..];

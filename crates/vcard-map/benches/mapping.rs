@@ -1,0 +1,91 @@
+//! Throughput of vCard → Person (parse and map) and Person → vCard on 10,000 realistic cards.
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use vcard_map::{GroupTable, Version, card_to_person, parse, person_to_vcard};
+
+const CARDS: usize = 10_000;
+
+/// A card as Apple Contacts writes it, varied by `i`.
+fn card(i: usize) -> String {
+    let lines = [
+        "BEGIN:VCARD".to_string(),
+        "VERSION:3.0".to_string(),
+        "PRODID:-//Apple Inc.//iPhone OS 17.4//EN".to_string(),
+        format!("N:Lastname{i};Firstname{};Middle;;", i % 97),
+        format!("FN:Firstname{} Middle Lastname{i}", i % 97),
+        format!("ORG:Company {};Department {}", i % 131, i % 7),
+        "TITLE:Senior Engineer".to_string(),
+        format!("EMAIL;type=INTERNET;type=HOME;type=pref:person{i}@home.example"),
+        format!("EMAIL;type=INTERNET;type=WORK:person{i}@work.example"),
+        format!(
+            "TEL;type=CELL;type=VOICE;type=pref:+1 555 {:04}",
+            i % 10_000
+        ),
+        format!("TEL;type=HOME;type=VOICE:+1 555 {:04}", (i * 7) % 10_000),
+        format!("item1.TEL:+1 555 {:04}", (i * 13) % 10_000),
+        "item1.X-ABLabel:_$!<Other>!$_".to_string(),
+        format!(
+            "item2.ADR;type=HOME;type=pref:;;{} Main Street;Springfield;IL;627{:02};USA",
+            i % 1000,
+            i % 100
+        ),
+        "item2.X-ABADR:us".to_string(),
+        format!(
+            "BDAY:19{:02}-{:02}-{:02}",
+            50 + i % 50,
+            1 + i % 12,
+            1 + i % 28
+        ),
+        format!(
+            "NOTE:Met at the conference\\, {}.\\nLikes tea and long walks.",
+            2000 + i % 25
+        ),
+        format!("item3.URL;type=pref:https://person{i}.example/"),
+        "item3.X-ABLabel:_$!<HomePage>!$_".to_string(),
+        format!("X-SOCIALPROFILE;type=twitter:https://twitter.com/person{i}"),
+        format!("UID:{i:08X}-1A2B-4C3D-8E9F-0123456789AB"),
+        "REV:2024-03-01T10:00:00Z".to_string(),
+        "END:VCARD".to_string(),
+    ];
+    lines.join("\r\n") + "\r\n"
+}
+
+fn bench(c: &mut Criterion) {
+    let groups = GroupTable::default();
+    let body: String = (0..CARDS).map(card).collect();
+    let persons: Vec<people::Person> = parse(body.as_bytes())
+        .cards
+        .iter()
+        .map(|c| card_to_person(&c.as_ref().expect("bench cards parse").0, &groups))
+        .collect();
+    assert_eq!(persons.len(), CARDS);
+
+    let mut g = c.benchmark_group("mapping");
+    g.throughput(Throughput::Elements(CARDS as u64));
+    g.sample_size(10);
+    g.bench_function("vcard_to_person", |b| {
+        b.iter(|| {
+            let parsed = parse(body.as_bytes());
+            parsed
+                .cards
+                .iter()
+                .filter_map(|c| c.as_ref().ok())
+                .map(|(card, _)| card_to_person(card, &groups))
+                .collect::<Vec<_>>()
+        })
+    });
+    for version in [Version::V3, Version::V4] {
+        g.bench_function(format!("person_to_vcard_{version}"), |b| {
+            b.iter(|| {
+                persons
+                    .iter()
+                    .map(|p| person_to_vcard(p, &groups, version).len())
+                    .sum::<usize>()
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
