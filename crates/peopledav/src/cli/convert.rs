@@ -10,7 +10,8 @@ use vcard_map::{GroupTable, Version};
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// What to produce: `person` reads vCards and prints a JSON array of Person;
-    /// `vcard` reads that JSON (an array or one Person) and prints vCards.
+    /// `vcard` reads that JSON (an array or one Person) and prints vCards, or reads vCards of
+    /// any version and prints them in `--vcard-version`.
     #[arg(long, value_enum)]
     to: Target,
     /// The vCard version to write with `--to vcard`.
@@ -50,19 +51,24 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Prints a JSON array of the cards that parse; returns how many were skipped.
-fn to_person(input: &[u8], name: &str, out: &mut impl Write) -> anyhow::Result<usize> {
-    let groups = GroupTable::default();
+/// The cards of `input` that parse, with their diagnostics and errors reported on stderr, and
+/// how many were skipped.
+fn read_cards(input: &[u8], name: &str) -> (Vec<vcard_map::Card>, usize) {
     let parsed = vcard_map::parse(input);
-    let mut persons = Vec::with_capacity(parsed.cards.len());
+    let mut cards = Vec::with_capacity(parsed.cards.len());
     let mut skipped = 0;
     for (index, card) in parsed.cards.into_iter().enumerate() {
         match card {
             Ok((card, diagnostics)) => {
                 for d in diagnostics {
-                    eprintln!("{name}: card {} line {}: warning: {}", index + 1, d.line, d.message);
+                    eprintln!(
+                        "{name}: card {} line {}: warning: {}",
+                        index + 1,
+                        d.line,
+                        d.message
+                    );
                 }
-                persons.push(vcard_map::card_to_person(&card, &groups));
+                cards.push(card);
             }
             Err(err) => {
                 eprintln!("{name}: error: {err}");
@@ -70,18 +76,54 @@ fn to_person(input: &[u8], name: &str, out: &mut impl Write) -> anyhow::Result<u
             }
         }
     }
-    if persons.is_empty() && skipped == 0 {
+    if cards.is_empty() && skipped == 0 {
         eprintln!("{name}: warning: no vCard found (expected BEGIN:VCARD … END:VCARD)");
     }
+    (cards, skipped)
+}
+
+/// Prints a JSON array of the cards that parse; returns how many were skipped.
+fn to_person(input: &[u8], name: &str, out: &mut impl Write) -> anyhow::Result<usize> {
+    let groups = GroupTable::default();
+    let (cards, skipped) = read_cards(input, name);
+    let persons: Vec<people::Person> = cards
+        .iter()
+        .map(|card| vcard_map::card_to_person(card, &groups))
+        .collect();
     serde_json::to_writer_pretty(&mut *out, &persons)?;
     writeln!(out)?;
     Ok(skipped)
 }
 
-/// Prints one vCard per Person; returns how many entries were skipped.
-fn to_vcard(input: &[u8], name: &str, version: Version, out: &mut impl Write) -> anyhow::Result<usize> {
-    let json: serde_json::Value = serde_json::from_slice(input)
-        .with_context(|| format!("{name} is not JSON (expected an array of People API Person objects)"))?;
+/// Whether the input is vCards rather than JSON.
+fn is_vcard(input: &[u8]) -> bool {
+    let input = input.strip_prefix(b"\xef\xbb\xbf").unwrap_or(input);
+    let start = input
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(input.len());
+    input[start..]
+        .get(..6)
+        .is_some_and(|head| head.eq_ignore_ascii_case(b"BEGIN:"))
+}
+
+/// Prints one vCard per Person (or per input card); returns how many entries were skipped.
+fn to_vcard(
+    input: &[u8],
+    name: &str,
+    version: Version,
+    out: &mut impl Write,
+) -> anyhow::Result<usize> {
+    if is_vcard(input) {
+        let (cards, skipped) = read_cards(input, name);
+        for card in cards {
+            out.write_all(card.write(version).as_bytes())?;
+        }
+        return Ok(skipped);
+    }
+    let json: serde_json::Value = serde_json::from_slice(input).with_context(|| {
+        format!("{name} is not JSON (expected an array of People API Person objects)")
+    })?;
     let items = match json {
         serde_json::Value::Array(items) => items,
         one @ serde_json::Value::Object(_) => vec![one],
@@ -91,7 +133,9 @@ fn to_vcard(input: &[u8], name: &str, version: Version, out: &mut impl Write) ->
     let mut skipped = 0;
     for (index, item) in items.into_iter().enumerate() {
         match serde_json::from_value::<people::Person>(item) {
-            Ok(person) => out.write_all(vcard_map::person_to_vcard(&person, &groups, version).as_bytes())?,
+            Ok(person) => {
+                out.write_all(vcard_map::person_to_vcard(&person, &groups, version).as_bytes())?
+            }
             Err(err) => {
                 eprintln!("{name}: error: entry {} is not a Person: {err}", index + 1);
                 skipped += 1;
