@@ -789,7 +789,7 @@ fn keep_originals(
                 !(p.name == "N"
                     && p.group.is_none()
                     && p.params.is_empty()
-                    && p.value_string().chars().all(|c| c == ';'))
+                    && is_empty_value(&p.value))
             })
             .cloned()
             .collect();
@@ -837,5 +837,15 @@ fn keep_originals(
         if !same_props(&compared, &generated) {
             put(orig_key(entry.field, fp), client_data::lines_of(&source));
         }
+    }
+}
+
+/// A value without any text: an N of empty components, for one.
+fn is_empty_value(value: &Value) -> bool {
+    match value {
+        Value::Text(s) => s.is_empty(),
+        Value::List(items) => items.iter().all(String::is_empty),
+        Value::Parts(parts) => parts.iter().flatten().all(String::is_empty),
+        Value::Binary { data, .. } => data.is_empty(),
     }
 }

@@ -33,27 +33,43 @@ fn primary(first: bool) -> Option<FieldMetadata> {
 }
 
 fn name() -> impl Strategy<Value = Name> {
+    let phonetic = (
+        of(text()),
+        of(text()),
+        of(text()),
+        of(text()),
+        of(text()),
+        of(text()),
+    );
+    // an unstructured name equal to the composed one is not kept: "~" keeps them apart
+    let unstructured = of(text().prop_map(|t| format!("~{t}")));
     (
         of(text()),
         of(text()),
         of(text()),
         of(text()),
         of(text()),
-        of(text()),
-        of(text()),
-        of(text()),
+        phonetic,
+        unstructured,
     )
         .prop_map(
-            |(family, given, middle, prefix, suffix, pgiven, pfamily, pmiddle)| Name {
-                family_name: family,
-                given_name: given,
-                middle_name: middle,
-                honorific_prefix: prefix,
-                honorific_suffix: suffix,
-                phonetic_given_name: pgiven,
-                phonetic_family_name: pfamily,
-                phonetic_middle_name: pmiddle,
-                ..Name::default()
+            |(family, given, middle, prefix, suffix, phonetic, unstructured)| {
+                let (pgiven, pmiddle, pfamily, pprefix, psuffix, pfull) = phonetic;
+                Name {
+                    family_name: family,
+                    given_name: given,
+                    middle_name: middle,
+                    honorific_prefix: prefix,
+                    honorific_suffix: suffix,
+                    phonetic_given_name: pgiven,
+                    phonetic_middle_name: pmiddle,
+                    phonetic_family_name: pfamily,
+                    phonetic_honorific_prefix: pprefix,
+                    phonetic_honorific_suffix: psuffix,
+                    phonetic_full_name: pfull,
+                    unstructured_name: unstructured,
+                    ..Name::default()
+                }
             },
         )
 }
