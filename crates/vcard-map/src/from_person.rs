@@ -657,11 +657,17 @@ pub(crate) fn person_to_card(person: &Person, groups: &GroupTable) -> Card {
         props.push(Prop::text("REV", rev));
     }
     // a REV kept whole (it had parameters) gives way to Google's update time
-    props.extend(
-        restored
-            .into_iter()
-            .filter(|p| !(fresh_rev && p.name == "REV")),
-    );
+    // a kept line the Person now generates itself (a PHOTO that Google also has) is not repeated
+    let restored: Vec<Prop> = restored
+        .into_iter()
+        .filter(|p| !(fresh_rev && p.name == "REV"))
+        .filter(|p| {
+            !props
+                .iter()
+                .any(|q| q.name == p.name && q.params == p.params && q.value == p.value)
+        })
+        .collect();
+    props.extend(restored);
 
     // placeholders become their own itemN when no other line uses it, else a fresh one, so a
     // card written by this mapping keeps its group names when it is read and written again

@@ -3,8 +3,8 @@
 use people::{
     Address, Biography, Birthday, CalendarUrl, ClientData, ContactGroupMembership, EmailAddress,
     Event, ExternalId, FieldMetadata, Gender, ImClient, Interest, Locale, Location, Membership,
-    MiscKeyword, Name, Nickname, Occupation, Organization, Person, PhoneNumber, Photo, Relation,
-    SipAddress, Skill, Url, UserDefined,
+    MiscKeyword, Name, Nickname, Occupation, Organization, Person, PhoneNumber, Relation,
+    SipAddress, Url, UserDefined,
 };
 
 use crate::card::{Card, Prop, Value};
@@ -481,14 +481,6 @@ pub fn card_to_person(card: &Card, groups: &GroupTable) -> Person {
                 });
                 r.take("occupations", index, i);
             }
-            "EXPERTISE" => {
-                let index = person.skills.len();
-                person.skills.push(Skill {
-                    value: Some(p.value_string()),
-                    ..Skill::default()
-                });
-                r.take("skills", index, i);
-            }
             "GENDER" => {
                 let sex = p.part(0).unwrap_or_default().to_ascii_uppercase();
                 let value = match (sex.as_str(), p.part(1)) {
@@ -510,14 +502,7 @@ pub fn card_to_person(card: &Card, groups: &GroupTable) -> Person {
                 });
                 r.take("genders", index, i);
             }
-            "PHOTO" if matches!(p.value, Value::Text(_)) => {
-                let index = person.photos.len();
-                person.photos.push(Photo {
-                    url: Some(p.value_string()),
-                    ..Photo::default()
-                });
-                r.take("photos", index, i);
-            }
+            // skills and photos are read-only in Google: EXPERTISE and PHOTO stay in clientData
             _ => {}
         }
     }

@@ -492,3 +492,26 @@ proptest! {
         }
     }
 }
+
+/// Skills and photos are read-only in Google: a client's EXPERTISE and PHOTO are kept in
+/// clientData, and written once when Google also reports them.
+#[test]
+fn read_only_fields_are_kept_and_not_repeated() {
+    let groups = GroupTable::default();
+    let card = "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Sam\r\nEXPERTISE:welding\r\nPHOTO:https://p.example/sam.jpg\r\nEND:VCARD\r\n";
+    let (card, _) = parse_one(card.as_bytes()).expect("parses");
+    let mut person = card_to_person(&card, &groups);
+    assert!(person.skills.is_empty() && person.photos.is_empty());
+    // what Google returns after storing the Person: the same photo, now its own
+    person.photos.push(people::Photo {
+        url: Some("https://p.example/sam.jpg".into()),
+        ..people::Photo::default()
+    });
+    let written = person_to_vcard(&person, &groups, Version::V4);
+    assert_eq!(written.matches("PHOTO:").count(), 1, "{written}");
+    assert_eq!(
+        written.matches("EXPERTISE:welding\r\n").count(),
+        1,
+        "{written}"
+    );
+}
