@@ -229,6 +229,14 @@ fn normalise_params(line: String) -> String {
     if head_len == line.len() || !line[..head_len].contains(';') {
         return line;
     }
+    let has = |word: &[u8]| {
+        line.as_bytes()[..head_len]
+            .windows(word.len())
+            .any(|w| w.eq_ignore_ascii_case(word))
+    };
+    if !has(b"QUOTED-PRINTABLE") && !has(b"CHARSET") {
+        return line;
+    }
     let (head, rest) = line.split_at(head_len);
     let upper = head.to_ascii_uppercase();
     let encoded = upper.contains("QUOTED-PRINTABLE")
@@ -276,14 +284,12 @@ fn invalid_reason(line: &str) -> Option<&'static str> {
     None
 }
 
-fn prop_name_of(line: &str) -> String {
-    let head = head_of(line.as_bytes());
-    let end = head.iter().position(|&b| b == b';').unwrap_or(head.len());
-    let name = String::from_utf8_lossy(&head[..end]).to_ascii_uppercase();
-    match name.rsplit_once('.') {
-        Some((_, n)) => n.to_string(),
-        None => name,
-    }
+/// The property name of a line, without its group (as written; compare case-insensitively).
+fn prop_name_of(line: &str) -> &str {
+    let head = head_of(line.as_bytes()).len();
+    let head = &line[..head];
+    let name = head.split(';').next().unwrap_or(head);
+    name.rsplit_once('.').map_or(name, |(_, n)| n)
 }
 
 fn finish_card(
@@ -342,7 +348,7 @@ fn finish_card(
         let name = prop_name_of(&line.text);
         if let Some(entry) = entries
             .get(next)
-            .filter(|e| e.name.as_str().eq_ignore_ascii_case(&name))
+            .filter(|e| e.name.as_str().eq_ignore_ascii_case(name))
         {
             line_of_entry[next] = Some(&line.text);
             next += 1;
@@ -412,10 +418,9 @@ fn is_base64(line: &str) -> bool {
 fn small_binary(line: &str) -> Option<Vec<u8>> {
     use base64::Engine as _;
     if !is_base64(line)
-        || !matches!(
-            prop_name_of(line).as_str(),
-            "PHOTO" | "LOGO" | "SOUND" | "KEY"
-        )
+        || !["PHOTO", "LOGO", "SOUND", "KEY"]
+            .iter()
+            .any(|n| n.eq_ignore_ascii_case(prop_name_of(line)))
     {
         return None;
     }
