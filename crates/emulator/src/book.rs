@@ -3,10 +3,12 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use serde::{Deserialize, Serialize};
+
 use crate::person::Json;
 
 /// A stored person: its full JSON (every field, as Google would return it without a mask).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Entry {
     pub person: Json,
     /// The sequence number of the last change.
@@ -18,7 +20,7 @@ pub(crate) struct Entry {
 }
 
 /// What the change log records for one id: its latest change.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 pub(crate) struct LogItem {
     pub id: u64,
     /// Emulator time (µs) from which sync requests see this change.
@@ -26,7 +28,7 @@ pub(crate) struct LogItem {
     pub deleted: bool,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct Book {
     pub entries: BTreeMap<u64, Entry>,
     /// seq → id, live entries only (LAST_MODIFIED order).

@@ -1,6 +1,6 @@
 //! Emulator configuration: accounts, quotas, fault injection, sync delay and seed data.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::EmulatorError;
@@ -16,8 +16,12 @@ pub struct EmulatorConfig {
     pub faults: FaultSpec,
     /// How long a write takes to show up in incremental sync results.
     pub sync_delay: Duration,
-    /// Contacts every account starts with.
+    /// Contacts every account starts with (when the state file does not hold the account).
     pub seed: Seed,
+    /// Where the address books are saved: [`crate::Emulator::open`] restores them from this file
+    /// when it exists, and a serving emulator writes them back after changes and on shutdown.
+    /// `None` keeps everything in memory.
+    pub state_file: Option<PathBuf>,
 }
 
 impl Default for EmulatorConfig {
@@ -28,6 +32,7 @@ impl Default for EmulatorConfig {
             faults: FaultSpec::none(),
             sync_delay: Duration::ZERO,
             seed: Seed::None,
+            state_file: None,
         }
     }
 }
@@ -200,7 +205,9 @@ impl FaultSpec {
             }
         }
         if faults.error_500 + faults.error_503 + faults.error_429 > 1.0 {
-            return Err(fail("the rates of 500, 503 and 429 add up to more than 1".into()));
+            return Err(fail(
+                "the rates of 500, 503 and 429 add up to more than 1".into(),
+            ));
         }
         Ok(faults)
     }
@@ -245,9 +252,17 @@ pub fn load_seed_file(path: impl AsRef<Path>) -> Result<Vec<people::Person>, Emu
         serde_json::Value::Array(items) => items,
         serde_json::Value::Object(mut obj) => match obj.remove("connections") {
             Some(serde_json::Value::Array(items)) => items,
-            _ => return Err(format("expected an array or an object with \"connections\"".into())),
+            _ => {
+                return Err(format(
+                    "expected an array or an object with \"connections\"".into(),
+                ));
+            }
         },
-        _ => return Err(format("expected an array or an object with \"connections\"".into())),
+        _ => {
+            return Err(format(
+                "expected an array or an object with \"connections\"".into(),
+            ));
+        }
     };
     list.into_iter()
         .enumerate()
@@ -280,7 +295,11 @@ mod tests {
     #[test]
     fn fault_spec_errors_say_what_is_wrong() {
         let msg = |s: &str| FaultSpec::parse(s).unwrap_err().to_string();
-        assert!(msg("404=0.1").contains("unknown key \"404\""), "{}", msg("404=0.1"));
+        assert!(
+            msg("404=0.1").contains("unknown key \"404\""),
+            "{}",
+            msg("404=0.1")
+        );
         assert!(msg("500=2").contains("from 0 to 1"));
         assert!(msg("500").contains("KEY=VALUE"));
         assert!(msg("latency=20").contains("needs a unit"));

@@ -17,6 +17,22 @@ pub enum EmulatorError {
     },
     #[error("seed file {path} is not a JSON array of People API persons: {reason}")]
     SeedFormat { path: String, reason: String },
+    #[error("cannot read the emulator state file {path}: {source}")]
+    StateRead {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the emulator state file {path} does not hold a saved emulator state: {reason}")]
+    StateFormat { path: String, reason: String },
+    #[error("cannot write the emulator state file {path}: {source}")]
+    StateWrite {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot encode the emulator state: {0}")]
+    StateEncode(#[source] serde_json::Error),
 }
 
 /// The kind of an [`EmulatorError`], for callers that branch.
@@ -25,6 +41,9 @@ pub enum EmulatorErrorKind {
     InvalidFaultSpec,
     SeedRead,
     SeedFormat,
+    StateRead,
+    StateFormat,
+    StateWrite,
 }
 
 impl EmulatorError {
@@ -33,6 +52,11 @@ impl EmulatorError {
             EmulatorError::InvalidFaultSpec { .. } => EmulatorErrorKind::InvalidFaultSpec,
             EmulatorError::SeedRead { .. } => EmulatorErrorKind::SeedRead,
             EmulatorError::SeedFormat { .. } => EmulatorErrorKind::SeedFormat,
+            EmulatorError::StateRead { .. } => EmulatorErrorKind::StateRead,
+            EmulatorError::StateFormat { .. } => EmulatorErrorKind::StateFormat,
+            EmulatorError::StateWrite { .. } | EmulatorError::StateEncode(_) => {
+                EmulatorErrorKind::StateWrite
+            }
         }
     }
 }

@@ -5,11 +5,15 @@
 //! photos, search), contactGroups, otherContacts and the Workspace directory. Field masks, etags,
 //! limits, error bodies and quotas follow Google's documentation and captured responses. Test
 //! hooks: `GET /emulator/stats`, `POST /emulator/advance?seconds=N`, and [`Emulator`]'s methods.
+//!
+//! With [`EmulatorConfig::state_file`] set, [`Emulator::open`] restores the address books saved
+//! there, and the server writes them back (atomically, debounced) after every change.
 
 mod api;
 mod book;
 mod config;
 mod error;
+mod persist;
 mod person;
 mod seed;
 mod server;
@@ -18,5 +22,5 @@ mod tokens;
 
 pub use config::{AccountConfig, EmulatorConfig, FaultSpec, Quotas, Seed, load_seed_file};
 pub use error::{EmulatorError, EmulatorErrorKind};
-pub use server::{Emulator, RunningEmulator};
+pub use server::{Emulator, RunningEmulator, SAVE_DEBOUNCE};
 pub use state::Stats;

@@ -184,10 +184,8 @@ pub(crate) fn normalize_items(
                     obj.insert("displayNameLastFirst".into(), Value::String(l));
                 }
             }
-            "nicknames" => {
-                if obj.get("type").and_then(Value::as_str) == Some("DEFAULT") {
-                    obj.remove("type");
-                }
+            "nicknames" if obj.get("type").and_then(Value::as_str) == Some("DEFAULT") => {
+                obj.remove("type");
             }
             "genders" => {
                 obj.remove("formattedValue");
@@ -211,24 +209,22 @@ pub(crate) fn normalize_items(
                     obj.insert("formattedProtocol".into(), Value::String(f));
                 }
             }
-            "addresses" => {
-                if !obj.contains_key("formattedValue") {
-                    let parts: Vec<&str> = [
-                        "streetAddress",
-                        "extendedAddress",
-                        "poBox",
-                        "city",
-                        "region",
-                        "postalCode",
-                        "country",
-                    ]
-                    .iter()
-                    .filter_map(|k| obj.get(*k).and_then(Value::as_str))
-                    .filter(|s| !s.is_empty())
-                    .collect();
-                    if !parts.is_empty() {
-                        obj.insert("formattedValue".into(), Value::String(parts.join("\n")));
-                    }
+            "addresses" if !obj.contains_key("formattedValue") => {
+                let parts: Vec<&str> = [
+                    "streetAddress",
+                    "extendedAddress",
+                    "poBox",
+                    "city",
+                    "region",
+                    "postalCode",
+                    "country",
+                ]
+                .iter()
+                .filter_map(|k| obj.get(*k).and_then(Value::as_str))
+                .filter(|s| !s.is_empty())
+                .collect();
+                if !parts.is_empty() {
+                    obj.insert("formattedValue".into(), Value::String(parts.join("\n")));
                 }
             }
             "memberships" => {
@@ -485,9 +481,18 @@ mod tests {
 
     #[test]
     fn phones_get_an_e164_form() {
-        assert_eq!(canonical_phone("666 12 34 90").as_deref(), Some("+34666123490"));
-        assert_eq!(canonical_phone("+49 30 1234567").as_deref(), Some("+49301234567"));
-        assert_eq!(canonical_phone("(555) 010-4477").as_deref(), Some("+15550104477"));
+        assert_eq!(
+            canonical_phone("666 12 34 90").as_deref(),
+            Some("+34666123490")
+        );
+        assert_eq!(
+            canonical_phone("+49 30 1234567").as_deref(),
+            Some("+49301234567")
+        );
+        assert_eq!(
+            canonical_phone("(555) 010-4477").as_deref(),
+            Some("+15550104477")
+        );
         assert_eq!(canonical_phone("call me"), None);
     }
 
@@ -505,6 +510,9 @@ mod tests {
         assert_eq!(formatted_token("mobile"), "Mobile");
         assert_eq!(formatted_token("workFax"), "Work Fax");
         assert_eq!(formatted_token("My Label"), "My Label");
-        assert_eq!(formatted_token("OUTLOOK_BILLING_INFORMATION"), "Billing Information");
+        assert_eq!(
+            formatted_token("OUTLOOK_BILLING_INFORMATION"),
+            "Billing Information"
+        );
     }
 }

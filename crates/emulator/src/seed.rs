@@ -17,17 +17,60 @@ const GIVEN: [&str; 32] = [
     "Siobhán",
 ];
 const FAMILY: [&str; 32] = [
-    "Abernathy", "Bianchi", "Castillo", "Dubois", "Eriksen", "Fischer", "García", "Hoffmann",
-    "Ivanova", "Jensen", "Kowalski", "Lindqvist", "Moreau", "Nakamura", "O'Brien", "Petrov",
-    "Quintero", "Rossi", "Schmidt", "Tanaka", "Ueda", "Varga", "Weber", "Xu", "Yilmaz", "Zieliński",
-    "van der Berg", "de la Cruz", "Müller", "Novák", "Øvergaard", "Sørensen",
+    "Abernathy",
+    "Bianchi",
+    "Castillo",
+    "Dubois",
+    "Eriksen",
+    "Fischer",
+    "García",
+    "Hoffmann",
+    "Ivanova",
+    "Jensen",
+    "Kowalski",
+    "Lindqvist",
+    "Moreau",
+    "Nakamura",
+    "O'Brien",
+    "Petrov",
+    "Quintero",
+    "Rossi",
+    "Schmidt",
+    "Tanaka",
+    "Ueda",
+    "Varga",
+    "Weber",
+    "Xu",
+    "Yilmaz",
+    "Zieliński",
+    "van der Berg",
+    "de la Cruz",
+    "Müller",
+    "Novák",
+    "Øvergaard",
+    "Sørensen",
 ];
 const COMPANIES: [&str; 10] = [
-    "Northwind Traders", "Contoso", "Fabrikam", "Globex", "Initech", "Umbrella Labs",
-    "Stark Logistics", "Wayne Foods", "Acme Corp", "Tyrell Systems",
+    "Northwind Traders",
+    "Contoso",
+    "Fabrikam",
+    "Globex",
+    "Initech",
+    "Umbrella Labs",
+    "Stark Logistics",
+    "Wayne Foods",
+    "Acme Corp",
+    "Tyrell Systems",
 ];
 const TITLES: [&str; 8] = [
-    "Engineer", "Designer", "Accountant", "Nurse", "Teacher", "Product Manager", "Chef", "Architect",
+    "Engineer",
+    "Designer",
+    "Accountant",
+    "Nurse",
+    "Teacher",
+    "Product Manager",
+    "Chef",
+    "Architect",
 ];
 const CITIES: [(&str, &str, &str); 6] = [
     ("Berlin", "Berlin", "DE"),
@@ -64,7 +107,8 @@ pub(crate) fn solid_png(width: u32, height: u32, rgb: [u8; 3]) -> Vec<u8> {
     }
     let mut raw = Vec::new();
     for _ in 0..height {
-        raw.push(0);
+        // Each scanline starts with its filter type, 0 (none).
+        raw.extend_from_slice(&[0]);
         for _ in 0..width {
             raw.extend_from_slice(&rgb);
         }
@@ -130,8 +174,13 @@ fn seed_count(acct: &mut Account, n: usize, now: i64) {
                 .to_lowercase()
         };
         let mut person = Json::new();
-        person.insert("names".into(), json!([{"givenName": given, "familyName": family}]));
-        let mut emails = vec![json!({"value": format!("{}.{}{}@example.org", ascii(given), ascii(family), i), "type": "home"})];
+        person.insert(
+            "names".into(),
+            json!([{"givenName": given, "familyName": family}]),
+        );
+        let mut emails = vec![
+            json!({"value": format!("{}.{}{}@example.org", ascii(given), ascii(family), i), "type": "home"}),
+        ];
         if rng.gen_bool(0.5) {
             let company = COMPANIES[rng.gen_range(0..COMPANIES.len())];
             emails.push(json!({"value": format!("{}@{}.example", ascii(given), ascii(company)), "type": "work"}));
@@ -140,7 +189,9 @@ fn seed_count(acct: &mut Account, n: usize, now: i64) {
             emails.push(json!({"value": format!("{}{}@mail.example", ascii(family), rng.gen_range(10..99)), "type": "other"}));
         }
         person.insert("emailAddresses".into(), Value::Array(emails));
-        let mut phones = vec![json!({"value": format!("+1 555 01{:02} {:04}", rng.gen_range(0..100), rng.gen_range(0..10_000)), "type": "mobile"})];
+        let mut phones = vec![
+            json!({"value": format!("+1 555 01{:02} {:04}", rng.gen_range(0..100), rng.gen_range(0..10_000)), "type": "mobile"}),
+        ];
         if rng.gen_bool(0.4) {
             phones.push(json!({"value": format!("+49 30 {:07}", rng.gen_range(0..10_000_000)), "type": "work"}));
         }
@@ -170,7 +221,10 @@ fn seed_count(acct: &mut Account, n: usize, now: i64) {
             person.insert("birthdays".into(), json!([{"date": date}]));
         }
         if rng.gen_bool(0.2) {
-            person.insert("nicknames".into(), json!([{"value": &given[..given.len().min(3)]}]));
+            person.insert(
+                "nicknames".into(),
+                json!([{"value": &given[..given.len().min(3)]}]),
+            );
         }
         if rng.gen_bool(0.15) {
             person.insert("biographies".into(), json!([{"value": format!("Met {given} at a conference."), "contentType": "TEXT_PLAIN"}]));
@@ -209,7 +263,10 @@ fn seed_count(acct: &mut Account, n: usize, now: i64) {
         let given = GIVEN[rng.gen_range(0..GIVEN.len())];
         let family = FAMILY[rng.gen_range(0..FAMILY.len())];
         let mut person = Json::new();
-        person.insert("names".into(), json!([{"givenName": given, "familyName": family}]));
+        person.insert(
+            "names".into(),
+            json!([{"givenName": given, "familyName": family}]),
+        );
         person.insert(
             "emailAddresses".into(),
             json!([{"value": format!("{}{}@correspondent.example", given.to_lowercase(), i)}]),
@@ -248,8 +305,14 @@ fn normalize_person(person: &Json, id: u64) -> Option<Json> {
 }
 
 fn seed_person(acct: &mut Account, person: &Json, now: i64) {
-    let rn = person.get("resourceName").and_then(Value::as_str).unwrap_or("");
-    if let Some(id) = rn.strip_prefix("otherContacts/c").and_then(|d| d.parse().ok()) {
+    let rn = person
+        .get("resourceName")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    if let Some(id) = rn
+        .strip_prefix("otherContacts/c")
+        .and_then(|d| d.parse().ok())
+    {
         add_other_contact(acct, Some(id), person, now);
         return;
     }
@@ -270,7 +333,9 @@ fn seed_person(acct: &mut Account, person: &Json, now: i64) {
         let source = source_ref("CONTACT", &contact_source_id(id));
         if let Ok(items) = normalize_items(
             "memberships",
-            &[json!({"contactGroupMembership": {"contactGroupResourceName": "contactGroups/myContacts"}})],
+            &[
+                json!({"contactGroupMembership": {"contactGroupResourceName": "contactGroups/myContacts"}}),
+            ],
             &source,
         ) {
             fields.insert("memberships".into(), Value::Array(items));
@@ -315,7 +380,12 @@ fn add_other_contact(acct: &mut Account, id: Option<u64>, person: &Json, now: i6
 }
 
 /// Fills a Workspace account's directory: the domain's accounts and a few made-up colleagues.
-pub(crate) fn fill_directory(acct: &mut Account, domain: &str, colleagues: &[(String, String)], now: i64) {
+pub(crate) fn fill_directory(
+    acct: &mut Account,
+    domain: &str,
+    colleagues: &[(String, String)],
+    now: i64,
+) {
     let mut people: Vec<(String, String, String)> = colleagues
         .iter()
         .map(|(given, email)| (given.clone(), String::new(), email.clone()))
@@ -329,7 +399,11 @@ pub(crate) fn fill_directory(acct: &mut Account, domain: &str, colleagues: &[(St
             .filter(|c| c.is_ascii_alphanumeric() || *c == '.')
             .collect::<String>()
             .to_lowercase();
-        people.push((given.to_owned(), family.to_owned(), format!("{local}@{domain}")));
+        people.push((
+            given.to_owned(),
+            family.to_owned(),
+            format!("{local}@{domain}"),
+        ));
     }
     for (i, (given, family, email)) in people.into_iter().enumerate() {
         let id = 100_000_000_000_000_000 + mix(i as u64 + 1) % 100_000_000_000_000_000;
@@ -341,8 +415,14 @@ pub(crate) fn fill_directory(acct: &mut Account, domain: &str, colleagues: &[(St
             name["familyName"] = json!(family);
         }
         raw.insert("names".into(), json!([name]));
-        raw.insert("emailAddresses".into(), json!([{"value": email, "type": "work"}]));
-        raw.insert("organizations".into(), json!([{"name": domain, "title": TITLES[i % TITLES.len()], "type": "work"}]));
+        raw.insert(
+            "emailAddresses".into(),
+            json!([{"value": email, "type": "work"}]),
+        );
+        raw.insert(
+            "organizations".into(),
+            json!([{"name": domain, "title": TITLES[i % TITLES.len()], "type": "work"}]),
+        );
         raw.insert("phoneNumbers".into(), json!([{"value": format!("+1 555 03{:02} {:04}", i % 100, (i * 37) % 10_000), "type": "work"}]));
         let mut fields = Json::new();
         for (k, v) in raw {

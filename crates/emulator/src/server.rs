@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -20,9 +21,13 @@ use tokio::task::{JoinHandle, JoinSet};
 
 use crate::api::{self, Ctx, Query, Route};
 use crate::config::{AccountConfig, EmulatorConfig, FaultSpec, Quotas};
-use crate::error::ApiError;
+use crate::error::{ApiError, EmulatorError};
+use crate::persist;
 use crate::seed;
-use crate::state::{Account, Clock, Shared, Stats, lock, quota_error, rfc3339};
+use crate::state::{Account, Clock, Persistence, Shared, Stats, lock, quota_error, rfc3339};
+
+/// How long after a change the state file is written (changes in between share the write).
+pub const SAVE_DEBOUNCE: Duration = Duration::from_millis(500);
 
 /// Largest request body accepted (photos are sent inline, base64-encoded).
 const BODY_LIMIT: usize = 32 * 1024 * 1024;
@@ -49,8 +54,49 @@ struct ConnectionKill(Arc<Notify>);
 
 impl Emulator {
     /// Builds the emulator's state: accounts, system groups, seed data, Workspace directories.
+    ///
+    /// With [`EmulatorConfig::state_file`] set, prefer [`Emulator::open`], which reports a state
+    /// file that cannot be read. Here such a file is logged and left alone: the emulator starts
+    /// from the seed and saves nothing.
     pub fn new(config: EmulatorConfig) -> Emulator {
+        match Emulator::open(config.clone()) {
+            Ok(e) => e,
+            Err(error) => {
+                tracing::error!(%error, "starting without the saved state, which is left untouched");
+                Emulator::build(
+                    EmulatorConfig {
+                        state_file: None,
+                        ..config
+                    },
+                    None,
+                )
+            }
+        }
+    }
+
+    /// Builds the emulator like [`Emulator::new`]; when `config.state_file` names an existing
+    /// file, the accounts saved there (matched by e-mail address) are restored instead of seeded,
+    /// and the clock resumes where it stood. A serving emulator with a state file saves after
+    /// every change (debounced by [`SAVE_DEBOUNCE`]) and when it stops; a missing file is
+    /// written at once, so it exists as soon as this returns.
+    pub fn open(config: EmulatorConfig) -> Result<Emulator, EmulatorError> {
+        let restored = match &config.state_file {
+            Some(path) => persist::read(path)?,
+            None => None,
+        };
+        let fresh = restored.is_none();
+        let emulator = Emulator::build(config, restored);
+        if fresh && emulator.shared.persistence.is_some() {
+            emulator.save()?;
+        }
+        Ok(emulator)
+    }
+
+    fn build(config: EmulatorConfig, mut restored: Option<persist::Restored>) -> Emulator {
         let clock = Clock::new();
+        if let Some(r) = &restored {
+            clock.resume_from(r.now);
+        }
         let now = clock.now();
         let configs = if config.accounts.is_empty() {
             vec![AccountConfig::default()]
@@ -62,14 +108,20 @@ impl Emulator {
             .enumerate()
             .map(|(i, c)| {
                 let mut a = Account::new(i, c.clone(), now);
-                seed::apply(&mut a, &config.seed, now);
+                if !restored.as_mut().is_some_and(|r| r.restore(&mut a)) {
+                    seed::apply(&mut a, &config.seed, now);
+                    a.seeded = true;
+                }
                 a
             })
             .collect();
-        for i in 0..accounts.len() {
-            let Some(domain) = accounts[i].config.workspace_domain.clone() else {
+        for account in &mut accounts {
+            let Some(domain) = account.config.workspace_domain.clone() else {
                 continue;
             };
+            if !account.seeded {
+                continue;
+            }
             let colleagues: Vec<(String, String)> = configs
                 .iter()
                 .filter(|c| c.workspace_domain.as_deref() == Some(domain.as_str()))
@@ -83,7 +135,7 @@ impl Emulator {
                     (given, c.email.clone())
                 })
                 .collect();
-            seed::fill_directory(&mut accounts[i], &domain, &colleagues, now);
+            seed::fill_directory(account, &domain, &colleagues, now);
         }
         let mut by_token = HashMap::new();
         for (i, c) in configs.iter().enumerate() {
@@ -99,8 +151,71 @@ impl Emulator {
                 clock,
                 stats: Mutex::new(Stats::default()),
                 rng: Mutex::new(rand::rngs::StdRng::seed_from_u64(0xfa17)),
+                persistence: config.state_file.map(|path| Persistence {
+                    path,
+                    dirty: AtomicBool::new(false),
+                    wake: tokio::sync::Notify::new(),
+                    writing: Mutex::new(()),
+                }),
             }),
             public_base: Arc::new(Mutex::new("http://localhost".into())),
+        }
+    }
+
+    /// Writes the current state to `path` atomically (a temporary file, then a rename).
+    pub fn save_to(&self, path: impl AsRef<std::path::Path>) -> Result<(), EmulatorError> {
+        let bytes = persist::encode(self.shared.clock.now(), &self.shared.accounts)
+            .map_err(EmulatorError::StateEncode)?;
+        persist::write_atomically(path.as_ref(), &bytes)
+    }
+
+    /// Writes the state to the configured state file now; does nothing without one.
+    pub fn save(&self) -> Result<(), EmulatorError> {
+        let Some(p) = &self.shared.persistence else {
+            return Ok(());
+        };
+        let _writing = lock(&p.writing);
+        p.dirty.store(false, Ordering::SeqCst);
+        let result = self.save_to(&p.path);
+        if result.is_err() {
+            p.dirty.store(true, Ordering::SeqCst);
+        }
+        result
+    }
+
+    /// Saves if anything changed since the last save (what a stopping server does).
+    pub fn save_if_changed(&self) -> Result<(), EmulatorError> {
+        match &self.shared.persistence {
+            Some(p) if p.dirty.load(Ordering::SeqCst) => self.save(),
+            _ => Ok(()),
+        }
+    }
+
+    /// Records a change for the debounced saver.
+    fn changed(&self) {
+        if let Some(p) = &self.shared.persistence {
+            p.dirty.store(true, Ordering::SeqCst);
+            p.wake.notify_one();
+        }
+    }
+
+    /// Saves [`SAVE_DEBOUNCE`] after a change, until dropped.
+    async fn saver(self) {
+        let Some(p) = &self.shared.persistence else {
+            return std::future::pending().await;
+        };
+        loop {
+            p.wake.notified().await;
+            tokio::time::sleep(SAVE_DEBOUNCE).await;
+            if !p.dirty.load(Ordering::SeqCst) {
+                continue;
+            }
+            let emu = self.clone();
+            match tokio::task::spawn_blocking(move || emu.save()).await {
+                Ok(Ok(())) => tracing::debug!(path = %p.path.display(), "state saved"),
+                Ok(Err(error)) => tracing::warn!(%error, "cannot save the emulator state"),
+                Err(error) => tracing::warn!(%error, "the state saver failed"),
+            }
         }
     }
 
@@ -125,6 +240,8 @@ impl Emulator {
             *lock(&self.public_base) = format!("http://{addr}");
         }
         let router = self.router();
+        let _saver = AbortOnDrop(tokio::spawn(self.clone().saver()));
+        let _save_on_stop = SaveOnStop(self.clone());
         let mut connections = JoinSet::new();
         loop {
             let (stream, _) = match listener.accept().await {
@@ -142,10 +259,14 @@ impl Emulator {
     }
 
     /// Binds 127.0.0.1:0, spawns the server on the current tokio runtime, returns at once.
+    /// A state file that cannot be read is an [`std::io::ErrorKind::InvalidData`] error.
     pub async fn start(config: EmulatorConfig) -> std::io::Result<RunningEmulator> {
+        let emulator = Emulator::open(config).map_err(|e| match e {
+            EmulatorError::StateRead { source, .. } => source,
+            other => std::io::Error::new(std::io::ErrorKind::InvalidData, other),
+        })?;
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;
-        let emulator = Emulator::new(config);
         *lock(&emulator.public_base) = format!("http://{addr}");
         let task = tokio::spawn(emulator.clone().serve(listener));
         Ok(RunningEmulator {
@@ -166,6 +287,7 @@ impl Emulator {
     /// Moves the emulator clock forward (sync-token expiry, quota windows, sync delay).
     pub fn advance(&self, by: Duration) {
         self.shared.clock.advance(by);
+        self.changed();
     }
 
     /// Request counts per method and per account e-mail (same as `GET /emulator/stats`).
@@ -233,10 +355,11 @@ impl Emulator {
 async fn serve_connection(stream: tokio::net::TcpStream, router: Router) {
     let kill = Arc::new(Notify::new());
     let marker = ConnectionKill(kill.clone());
-    let service = hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
-        req.extensions_mut().insert(marker.clone());
-        tower::ServiceExt::oneshot(router.clone(), req.map(Body::new))
-    });
+    let service =
+        hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
+            req.extensions_mut().insert(marker.clone());
+            tower::ServiceExt::oneshot(router.clone(), req.map(Body::new))
+        });
     let builder =
         hyper_util::server::conn::auto::Builder::new(hyper_util::rt::TokioExecutor::new());
     let connection = builder.serve_connection(hyper_util::rt::TokioIo::new(stream), service);
@@ -252,7 +375,28 @@ async fn serve_connection(stream: tokio::net::TcpStream, router: Router) {
     }
 }
 
-/// A server started by [`Emulator::start`]; dropping it stops the server.
+/// Aborts a task when dropped.
+struct AbortOnDrop(JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// Saves unsaved changes when the serving future stops.
+struct SaveOnStop(Emulator);
+
+impl Drop for SaveOnStop {
+    fn drop(&mut self) {
+        if let Err(error) = self.0.save_if_changed() {
+            tracing::warn!(%error, "cannot save the emulator state on shutdown");
+        }
+    }
+}
+
+/// A server started by [`Emulator::start`]; dropping it stops the server (saving unsaved changes
+/// to the state file first, if there is one).
 pub struct RunningEmulator {
     pub addr: SocketAddr,
     pub emulator: Emulator,
@@ -269,6 +413,9 @@ impl RunningEmulator {
 impl Drop for RunningEmulator {
     fn drop(&mut self) {
         self.task.abort();
+        if let Err(error) = self.emulator.save_if_changed() {
+            tracing::warn!(%error, "cannot save the emulator state on shutdown");
+        }
     }
 }
 
@@ -374,8 +521,14 @@ async fn api_handler(
     if let Err(e) = &result {
         tracing::debug!(method = route.name(), code = e.code, message = %e.message, "api error");
     }
+    if result.is_ok() && route.is_write() {
+        emu.changed();
+    }
     if result.is_ok() && route.is_write() && drop_roll < faults.drop_after_commit {
-        tracing::info!(method = route.name(), "write committed; dropping the connection");
+        tracing::info!(
+            method = route.name(),
+            "write committed; dropping the connection"
+        );
         if let Some(axum::Extension(kill)) = kill {
             kill.0.notify_one();
             return std::future::pending::<Response>().await;

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use crate::book::{Book, Entry};
@@ -51,6 +51,15 @@ impl Clock {
     pub fn now(&self) -> i64 {
         let elapsed = i64::try_from(self.base.elapsed().as_micros()).unwrap_or(i64::MAX / 2);
         self.base_unix_micros + elapsed + self.offset_micros.load(Ordering::Relaxed)
+    }
+
+    /// Moves the clock forward so that it reads at least `micros` (a restored emulator resumes
+    /// where its saved clock stood, even if that was advanced past the wall clock).
+    pub fn resume_from(&self, micros: i64) {
+        let behind = micros - self.now();
+        if behind > 0 {
+            self.offset_micros.fetch_add(behind, Ordering::Relaxed);
+        }
     }
 
     pub fn advance(&self, by: Duration) {
@@ -225,7 +234,7 @@ impl QuotaState {
 }
 
 /// A contact group of one account.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Group {
     pub id: String,
     pub system: bool,
@@ -267,7 +276,7 @@ pub(crate) struct Account {
     pub index: usize,
     pub config: AccountConfig,
     pub seq: u64,
-    counter: u64,
+    pub counter: u64,
     pub contacts: Book,
     pub other: Book,
     pub directory: Book,
@@ -276,6 +285,8 @@ pub(crate) struct Account {
     pub deleted_groups: BTreeMap<String, (u64, String)>,
     pub photos: HashMap<String, StoredPhoto>,
     pub quota: QuotaState,
+    /// Built from the seed rather than restored from a state file.
+    pub seeded: bool,
 }
 
 impl Account {
@@ -310,6 +321,7 @@ impl Account {
             deleted_groups: BTreeMap::new(),
             photos: HashMap::new(),
             quota: QuotaState::default(),
+            seeded: false,
         }
     }
 
@@ -353,7 +365,10 @@ impl Account {
     }
 
     pub fn profile_resource_name(&self) -> String {
-        format!("people/1{:019}", mix(self.index as u64 + 7) % 10_000_000_000_000_000_000)
+        format!(
+            "people/1{:019}",
+            mix(self.index as u64 + 7) % 10_000_000_000_000_000_000
+        )
     }
 
     /// The account's own profile, for `people/me`.
@@ -372,7 +387,10 @@ impl Account {
         let src = source_ref("PROFILE", &id);
         let mut p = Json::new();
         p.insert("resourceName".into(), json!(format!("people/{id}")));
-        p.insert("etag".into(), json!(format!("%{}", STANDARD.encode(id.as_bytes()))));
+        p.insert(
+            "etag".into(),
+            json!(format!("%{}", STANDARD.encode(id.as_bytes()))),
+        );
         p.insert(
             "metadata".into(),
             json!({"sources": [{"type": "PROFILE", "id": id, "etag": format!("#{}", STANDARD.encode(&id.as_bytes()[..8.min(id.len())]))}], "objectType": "PERSON"}),
@@ -518,7 +536,13 @@ impl Account {
         id
     }
 
-    pub fn create_group_with_id(&mut self, id: &str, name: &str, client_data: Vec<Value>, now: i64) {
+    pub fn create_group_with_id(
+        &mut self,
+        id: &str,
+        name: &str,
+        client_data: Vec<Value>,
+        now: i64,
+    ) {
         let seq = self.next_seq();
         let etag = self.group_etag();
         let order = 100 + seq;
@@ -579,6 +603,20 @@ pub(crate) struct Shared {
     pub clock: Clock,
     pub stats: Mutex<Stats>,
     pub rng: Mutex<rand::rngs::StdRng>,
+    /// Where the state is saved, if anywhere.
+    pub persistence: Option<Persistence>,
+}
+
+/// The state file and the bookkeeping of its debounced writes.
+#[derive(Debug)]
+pub(crate) struct Persistence {
+    pub path: std::path::PathBuf,
+    /// Set by every change, cleared by the save that captures it.
+    pub dirty: std::sync::atomic::AtomicBool,
+    /// Wakes the saver task.
+    pub wake: tokio::sync::Notify,
+    /// One save at a time (a later save must not be overtaken by an earlier one's rename).
+    pub writing: Mutex<()>,
 }
 
 impl Shared {

@@ -67,9 +67,14 @@ pub(super) fn list(ctx: &Ctx, acct: &mut Account, q: &Query) -> Result<Value, Ap
             sync_token.unwrap_or(""),
         ]),
     };
-    let out = list_book(ctx, acct.index, acct.seq, &acct.directory, &params, &|_, e| {
-        render(&e.person, &mask, None)
-    })?;
+    let out = list_book(
+        ctx,
+        acct.index,
+        acct.seq,
+        &acct.directory,
+        &params,
+        &|_, e| render(&e.person, &mask, None),
+    )?;
     let mut resp = Json::new();
     if !out.items.is_empty() {
         resp.insert("people".into(), Value::Array(out.items));

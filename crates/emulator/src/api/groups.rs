@@ -20,7 +20,12 @@ struct GroupFields {
 }
 
 impl GroupFields {
-    fn parse(param: &str, value: Option<&str>, default: &str, valid: &[&str]) -> Result<GroupFields, ApiError> {
+    fn parse(
+        param: &str,
+        value: Option<&str>,
+        default: &str,
+        valid: &[&str],
+    ) -> Result<GroupFields, ApiError> {
         let value = value.filter(|v| !v.trim().is_empty()).unwrap_or(default);
         let mut f = GroupFields::default();
         for path in value.split(',').map(str::trim).filter(|p| !p.is_empty()) {
@@ -65,11 +70,17 @@ impl GroupFields {
 
 fn render_group(acct: &Account, g: &Group, f: GroupFields, max_members: usize) -> Value {
     let mut out = Json::new();
-    out.insert("resourceName".into(), json!(format!("contactGroups/{}", g.id)));
+    out.insert(
+        "resourceName".into(),
+        json!(format!("contactGroups/{}", g.id)),
+    );
     if !g.system {
         out.insert("etag".into(), json!(g.etag));
         if f.metadata {
-            out.insert("metadata".into(), json!({"updateTime": rfc3339(g.update_time)}));
+            out.insert(
+                "metadata".into(),
+                json!({"updateTime": rfc3339(g.update_time)}),
+            );
         }
     }
     if f.group_type {
@@ -214,10 +225,18 @@ pub(super) fn list(ctx: &Ctx, acct: &mut Account, q: &Query) -> Result<Value, Ap
     Ok(Value::Object(resp))
 }
 
-pub(super) fn get(_ctx: &Ctx, acct: &mut Account, name: &str, q: &Query) -> Result<Value, ApiError> {
+pub(super) fn get(
+    _ctx: &Ctx,
+    acct: &mut Account,
+    name: &str,
+    q: &Query,
+) -> Result<Value, ApiError> {
     let fields = GroupFields::read(q)?;
     let max = max_members(q)?;
-    let g = acct.groups.get(group_id(name)).ok_or_else(ApiError::not_found)?;
+    let g = acct
+        .groups
+        .get(group_id(name))
+        .ok_or_else(ApiError::not_found)?;
     Ok(render_group(acct, g, fields, max))
 }
 
@@ -293,7 +312,12 @@ pub(super) fn create(ctx: &Ctx, acct: &mut Account, body: &Json) -> Result<Value
     Ok(render_group(acct, g, fields, 0))
 }
 
-pub(super) fn update(ctx: &Ctx, acct: &mut Account, name: &str, body: &Json) -> Result<Value, ApiError> {
+pub(super) fn update(
+    ctx: &Ctx,
+    acct: &mut Account,
+    name: &str,
+    body: &Json,
+) -> Result<Value, ApiError> {
     let fields = read_group_fields(
         body,
         &["clientData", "groupType", "memberCount", "metadata", "name"],
@@ -353,7 +377,12 @@ pub(super) fn update(ctx: &Ctx, acct: &mut Account, name: &str, body: &Json) -> 
     Ok(render_group(acct, g, fields, 0))
 }
 
-pub(super) fn delete(ctx: &Ctx, acct: &mut Account, name: &str, q: &Query) -> Result<Value, ApiError> {
+pub(super) fn delete(
+    ctx: &Ctx,
+    acct: &mut Account,
+    name: &str,
+    q: &Query,
+) -> Result<Value, ApiError> {
     let delete_contacts = q.bool("deleteContacts")?;
     let id = group_id(name).to_owned();
     let g = acct.groups.get(&id).ok_or_else(ApiError::not_found)?;
@@ -368,7 +397,8 @@ pub(super) fn delete(ctx: &Ctx, acct: &mut Account, name: &str, q: &Query) -> Re
         if delete_contacts {
             acct.delete_contact(m, visible_at);
         } else if let Some(entry) = acct.contacts.get(m) {
-            let remaining: Vec<String> = entry.groups.iter().filter(|g| **g != id).cloned().collect();
+            let remaining: Vec<String> =
+                entry.groups.iter().filter(|g| **g != id).cloned().collect();
             acct.set_memberships(m, &remaining, ctx.now, visible_at);
         }
     }
@@ -379,7 +409,12 @@ pub(super) fn delete(ctx: &Ctx, acct: &mut Account, name: &str, q: &Query) -> Re
     Ok(empty())
 }
 
-pub(super) fn modify_members(ctx: &Ctx, acct: &mut Account, name: &str, body: &Json) -> Result<Value, ApiError> {
+pub(super) fn modify_members(
+    ctx: &Ctx,
+    acct: &mut Account,
+    name: &str,
+    body: &Json,
+) -> Result<Value, ApiError> {
     let list = |key: &str| -> Vec<String> {
         body.get(key)
             .and_then(Value::as_array)
@@ -412,7 +447,11 @@ pub(super) fn modify_members(ctx: &Ctx, acct: &mut Account, name: &str, body: &J
             not_found.push(json!(rn));
             continue;
         };
-        let groups = acct.contacts.get(cid).map(|e| e.groups.clone()).unwrap_or_default();
+        let groups = acct
+            .contacts
+            .get(cid)
+            .map(|e| e.groups.clone())
+            .unwrap_or_default();
         if !groups.contains(&id) {
             let mut new = groups;
             new.push(id.clone());
@@ -424,7 +463,11 @@ pub(super) fn modify_members(ctx: &Ctx, acct: &mut Account, name: &str, body: &J
             not_found.push(json!(rn));
             continue;
         };
-        let groups = acct.contacts.get(cid).map(|e| e.groups.clone()).unwrap_or_default();
+        let groups = acct
+            .contacts
+            .get(cid)
+            .map(|e| e.groups.clone())
+            .unwrap_or_default();
         if groups.contains(&id) {
             if groups.len() == 1 {
                 last_group.push(json!(rn));

@@ -197,7 +197,10 @@ impl Route {
         };
         if let Some(rest) = path.strip_prefix("people/") {
             if let Some(id) = rest.strip_suffix("/connections") {
-                return (m == "GET").then(|| single("people", id)).flatten().map(Route::ConnectionsList);
+                return (m == "GET")
+                    .then(|| single("people", id))
+                    .flatten()
+                    .map(Route::ConnectionsList);
             }
             let (id, verb) = rest.split_once(':').unwrap_or((rest, ""));
             let name = single("people", id)?;
@@ -359,6 +362,6 @@ pub(crate) fn empty() -> Value {
     json!({})
 }
 
-pub(crate) use people::{photo_key_account, store_photo};
 pub(crate) use groups::all_groups;
 pub(crate) use people::{entry_id, render_contact};
+pub(crate) use people::{photo_key_account, store_photo};

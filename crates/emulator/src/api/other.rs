@@ -119,7 +119,12 @@ pub(super) fn search(_ctx: &Ctx, acct: &mut Account, q: &Query) -> Result<Value,
     Ok(json!({ "results": results }))
 }
 
-pub(super) fn copy(ctx: &Ctx, acct: &mut Account, name: &str, body: &Json) -> Result<Value, ApiError> {
+pub(super) fn copy(
+    ctx: &Ctx,
+    acct: &mut Account,
+    name: &str,
+    body: &Json,
+) -> Result<Value, ApiError> {
     let copy_mask = require_mask(
         "copyMask",
         body.get("copyMask").and_then(Value::as_str),
@@ -147,10 +152,14 @@ pub(super) fn copy(ctx: &Ctx, acct: &mut Account, name: &str, body: &Json) -> Re
     let mut fields = Json::new();
     for (key, value) in copied {
         if let Value::Array(items) = value {
-            fields.insert(key.clone(), Value::Array(normalize_items(&key, &items, &source)?));
+            fields.insert(
+                key.clone(),
+                Value::Array(normalize_items(&key, &items, &source)?),
+            );
         }
     }
-    let membership = json!({"contactGroupMembership": {"contactGroupResourceName": "contactGroups/myContacts"}});
+    let membership =
+        json!({"contactGroupMembership": {"contactGroupResourceName": "contactGroups/myContacts"}});
     fields.insert(
         "memberships".into(),
         Value::Array(normalize_items("memberships", &[membership], &source)?),

@@ -94,12 +94,11 @@ pub(super) fn get(ctx: &Ctx, acct: &mut Account, name: &str, q: &Query) -> Resul
 pub(super) fn get_batch(ctx: &Ctx, acct: &mut Account, q: &Query) -> Result<Value, ApiError> {
     let mask = read_mask(q)?;
     check_read_sources(&q.all("sources"))?;
-    let names: Vec<&str> = q
-        .0
-        .iter()
-        .filter(|(k, _)| k == "resourceNames")
-        .map(|(_, v)| v.as_str())
-        .collect();
+    let names: Vec<&str> =
+        q.0.iter()
+            .filter(|(k, _)| k == "resourceNames")
+            .map(|(_, v)| v.as_str())
+            .collect();
     if names.is_empty() {
         return Err(ApiError::invalid_argument(
             "resourceNames must contain at least one resource name.",
@@ -433,9 +432,14 @@ pub(super) fn list_connections(
         sync_hash,
         page_hash,
     };
-    let out = list_book(ctx, acct.index, acct.seq, &acct.contacts, &params, &|id, e| {
-        cap_items(render_contact(ctx, acct, id, e, &mask))
-    })?;
+    let out = list_book(
+        ctx,
+        acct.index,
+        acct.seq,
+        &acct.contacts,
+        &params,
+        &|id, e| cap_items(render_contact(ctx, acct, id, e, &mask)),
+    )?;
     let mut resp = Json::new();
     if !out.items.is_empty() {
         resp.insert("connections".into(), Value::Array(out.items));
@@ -478,9 +482,7 @@ fn check_memberships(acct: &Account, person: &Json, existing: &[String]) -> Resu
         let group = acct.groups.get(id).ok_or_else(|| {
             ApiError::invalid_argument(format!("Contact group {rn:?} was not found."))
         })?;
-        if group.system
-            && !ADDABLE_SYSTEM_GROUPS.contains(&id)
-            && !existing.iter().any(|e| e == id)
+        if group.system && !ADDABLE_SYSTEM_GROUPS.contains(&id) && !existing.iter().any(|e| e == id)
         {
             return Err(ApiError::failed_precondition(format!(
                 "Cannot add contacts to the system contact group {rn}; only user groups, myContacts and starred accept new members."
@@ -532,7 +534,9 @@ fn prepare_create(acct: &mut Account, person: &Json, at: &str) -> Result<(u64, J
         let source = source_ref("CONTACT", &contact_source_id(id));
         let items = normalize_items(
             "memberships",
-            &[json!({"contactGroupMembership": {"contactGroupResourceName": "contactGroups/myContacts"}})],
+            &[
+                json!({"contactGroupMembership": {"contactGroupResourceName": "contactGroups/myContacts"}}),
+            ],
             &source,
         )?;
         fields.insert("memberships".into(), Value::Array(items));
@@ -540,7 +544,12 @@ fn prepare_create(acct: &mut Account, person: &Json, at: &str) -> Result<(u64, J
     Ok((id, fields))
 }
 
-pub(super) fn create(ctx: &Ctx, acct: &mut Account, q: &Query, body: &Json) -> Result<Value, ApiError> {
+pub(super) fn create(
+    ctx: &Ctx,
+    acct: &mut Account,
+    q: &Query,
+    body: &Json,
+) -> Result<Value, ApiError> {
     let mask = parse_mask("personFields", q.get("personFields"), &PersonField::ALL)?
         .unwrap_or_else(|| PersonField::ALL.to_vec());
     check_read_sources(&q.all("sources"))?;
@@ -595,9 +604,7 @@ fn prepare_update(
     {
         return Err(ApiError::stale_etag());
     }
-    if mask.contains(&PersonField::Memberships)
-        && membership_ids(person).is_empty()
-    {
+    if mask.contains(&PersonField::Memberships) && membership_ids(person).is_empty() {
         return Err(ApiError::invalid_argument(
             "A contact must always have at least one contact group membership; memberships are being updated and none is given.",
         ));
@@ -783,7 +790,9 @@ pub(super) fn batch_delete(ctx: &Ctx, acct: &mut Account, body: &Json) -> Result
         .filter_map(Value::as_str)
         .collect();
     if names.is_empty() {
-        return Err(ApiError::invalid_argument("resourceNames must not be empty."));
+        return Err(ApiError::invalid_argument(
+            "resourceNames must not be empty.",
+        ));
     }
     if names.len() > 500 {
         return Err(ApiError::invalid_argument(format!(
@@ -816,7 +825,11 @@ fn photo_type(bytes: &[u8]) -> Option<&'static str> {
 }
 
 /// Stores a photo for contact `id` and returns its key.
-pub(crate) fn store_photo(acct: &mut Account, bytes: Vec<u8>, content_type: &'static str) -> String {
+pub(crate) fn store_photo(
+    acct: &mut Account,
+    bytes: Vec<u8>,
+    content_type: &'static str,
+) -> String {
     let n = acct.fresh();
     let key = format!("a{}p{n:016x}", acct.index);
     acct.photos.insert(
@@ -843,7 +856,12 @@ fn photo_response(
     Ok(json!({ "person": render_contact(ctx, acct, id, entry, &mask) }))
 }
 
-pub(super) fn update_photo(ctx: &Ctx, acct: &mut Account, name: &str, body: &Json) -> Result<Value, ApiError> {
+pub(super) fn update_photo(
+    ctx: &Ctx,
+    acct: &mut Account,
+    name: &str,
+    body: &Json,
+) -> Result<Value, ApiError> {
     let mask = parse_mask(
         "personFields",
         body.get("personFields").and_then(Value::as_str),
@@ -865,7 +883,9 @@ pub(super) fn update_photo(ctx: &Ctx, acct: &mut Account, name: &str, body: &Jso
             )
         })?;
     let content_type = photo_type(&bytes).ok_or_else(|| {
-        ApiError::invalid_argument("Invalid photo format: photoBytes must hold a JPEG or PNG image.")
+        ApiError::invalid_argument(
+            "Invalid photo format: photoBytes must hold a JPEG or PNG image.",
+        )
     })?;
     let entry = acct.contacts.get(id).ok_or_else(ApiError::not_found)?;
     let fields = Account::writable_fields(entry);
@@ -877,7 +897,12 @@ pub(super) fn update_photo(ctx: &Ctx, acct: &mut Account, name: &str, body: &Jso
     photo_response(ctx, acct, id, mask)
 }
 
-pub(super) fn delete_photo(ctx: &Ctx, acct: &mut Account, name: &str, q: &Query) -> Result<Value, ApiError> {
+pub(super) fn delete_photo(
+    ctx: &Ctx,
+    acct: &mut Account,
+    name: &str,
+    q: &Query,
+) -> Result<Value, ApiError> {
     let mask = parse_mask("personFields", q.get("personFields"), &PersonField::ALL)?;
     check_read_sources(&q.all("sources"))?;
     let id = contact_id(acct, name)?;
