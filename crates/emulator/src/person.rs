@@ -50,7 +50,7 @@ const PERSON_KEYS: [&str; 38] = [
 ];
 
 /// Fields whose items carry an output-only `formattedType` computed from `type`.
-const FORMATTED_TYPE_FIELDS: [&str; 11] = [
+const FORMATTED_TYPE_FIELDS: [&str; 12] = [
     "addresses",
     "calendarUrls",
     "emailAddresses",
@@ -62,6 +62,7 @@ const FORMATTED_TYPE_FIELDS: [&str; 11] = [
     "phoneNumbers",
     "relations",
     "sipAddresses",
+    "urls",
 ];
 
 /// The mask parameter's name in Google's messages, and where its valid paths are documented.

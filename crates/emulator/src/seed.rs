@@ -223,7 +223,7 @@ fn seed_count(acct: &mut Account, n: usize, now: i64) {
         if rng.gen_bool(0.2) {
             person.insert(
                 "nicknames".into(),
-                json!([{"value": &given[..given.len().min(3)]}]),
+                json!([{"value": given.chars().take(3).collect::<String>()}]),
             );
         }
         if rng.gen_bool(0.15) {

@@ -44,22 +44,14 @@ async fn a_restarted_emulator_serves_the_saved_persons_groups_etags_photos_and_s
 
     // A full sync whose token must survive the restart.
     let first = r
-        .ok(
-            "GET",
-            "v1/people/me/connections?personFields=names&requestSyncToken=true",
-            None,
-        )
+        .get_ok("v1/people/me/connections?personFields=names&requestSyncToken=true")
         .await;
     let token = first["nextSyncToken"].as_str().unwrap().to_owned();
 
     let created = r.create("Persisted").await;
     let gone = r.create("Deleted").await;
-    r.ok(
-        "DELETE",
-        &format!("v1/{}:deleteContact", name_of(&gone)),
-        None,
-    )
-    .await;
+    r.delete_ok(&format!("v1/{}:deleteContact", name_of(&gone)))
+        .await;
     let group = r
         .ok(
             "POST",
@@ -100,11 +92,7 @@ async fn a_restarted_emulator_serves_the_saved_persons_groups_etags_photos_and_s
         groups
     );
     let again = r
-        .ok(
-            "GET",
-            &format!("v1/{}?personFields=names", name_of(&created)),
-            None,
-        )
+        .get_ok(&format!("v1/{}?personFields=names", name_of(&created)))
         .await;
     assert_ne!(
         etag_of(&again),
@@ -136,7 +124,7 @@ async fn a_restarted_emulator_serves_the_saved_persons_groups_etags_photos_and_s
         "v1/people/me/connections?personFields=names&requestSyncToken=true&syncToken={}",
         common::enc(&token)
     );
-    let delta = r.ok("GET", &delta_path, None).await;
+    let delta = r.get_ok(&delta_path).await;
     let names: Vec<&str> = delta["connections"]
         .as_array()
         .unwrap()

@@ -82,6 +82,14 @@ impl Rig {
         v
     }
 
+    pub async fn get_ok(&self, path: &str) -> Value {
+        self.ok("GET", path, None).await
+    }
+
+    pub async fn delete_ok(&self, path: &str) -> Value {
+        self.ok("DELETE", path, None).await
+    }
+
     /// Creates a contact with a name and an e-mail address; returns the created person.
     pub async fn create(&self, given: &str) -> Value {
         let body = serde_json::json!({
