@@ -6,7 +6,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use yup_oauth2::authenticator_delegate::InstalledFlowDelegate;
-use yup_oauth2::{InstalledFlowAuthenticator, InstalledFlowReturnMethod, ServiceAccountAuthenticator};
+use yup_oauth2::{
+    InstalledFlowAuthenticator, InstalledFlowReturnMethod, ServiceAccountAuthenticator,
+};
 
 use crate::error::{Error, ErrorKind};
 use crate::token_store::FileTokenStorage;
@@ -125,8 +127,13 @@ impl Authorizer {
                 client_secret_file,
                 token_file,
             } => {
-                installed_builder(client_secret_file, token_file, Box::new(NonInteractive), timeout)
-                    .await?
+                installed_builder(
+                    client_secret_file,
+                    token_file,
+                    Box::new(NonInteractive),
+                    timeout,
+                )
+                .await?
             }
             Auth::ServiceAccount { key_file, subject } => {
                 let key = yup_oauth2::read_service_account_key(key_file)
@@ -138,8 +145,11 @@ impl Authorizer {
                     .build()
                     .await
                     .map_err(|e| {
-                        Error::new(ErrorKind::Other, format!("cannot set up the service account: {e}"))
-                            .with_source(e)
+                        Error::new(
+                            ErrorKind::Other,
+                            format!("cannot set up the service account: {e}"),
+                        )
+                        .with_source(e)
                     })?
             }
         };
@@ -180,7 +190,11 @@ async fn installed_builder(
         .build()
         .await
         .map_err(|e| {
-            Error::new(ErrorKind::Other, format!("cannot set up the oauth flow: {e}")).with_source(e)
+            Error::new(
+                ErrorKind::Other,
+                format!("cannot set up the oauth flow: {e}"),
+            )
+            .with_source(e)
         })
 }
 

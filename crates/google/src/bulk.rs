@@ -9,6 +9,9 @@ use crate::client::GoogleClient;
 use crate::error::{Error, ErrorKind, status_is_ok};
 use crate::people_api::{MAX_BATCH_CREATE, MAX_BATCH_DELETE, MAX_BATCH_UPDATE};
 
+/// Persons with their position in the caller's input.
+type Indexed = Vec<(usize, Person)>;
+
 /// The person in a batch response item, or its error.
 fn item_result(resp: PersonResponse, method: &'static str) -> Result<Person, Error> {
     if !status_is_ok(resp.status.as_ref()) {
@@ -49,7 +52,11 @@ impl GoogleClient {
                 Ok(created) => {
                     let mut created = created.into_iter();
                     for _ in 0..n {
-                        out.push(created.next().map_or_else(|| Err(missing(M)), |r| item_result(r, M)));
+                        out.push(
+                            created
+                                .next()
+                                .map_or_else(|| Err(missing(M)), |r| item_result(r, M)),
+                        );
                     }
                 }
                 Err(e) => {
@@ -73,7 +80,7 @@ impl GoogleClient {
         let n = items.len();
         let mut out: Vec<Option<Result<Person, Error>>> = (0..n).map(|_| None).collect();
         // Group by mask, keeping first-seen order of masks and input order within a mask.
-        let mut groups: Vec<(Vec<PersonField>, Vec<(usize, Person)>)> = Vec::new();
+        let mut groups: Vec<(Vec<PersonField>, Indexed)> = Vec::new();
         let mut index: BTreeMap<Vec<PersonField>, usize> = BTreeMap::new();
         for (i, (person, mut mask)) in items.into_iter().enumerate() {
             mask.sort();
@@ -142,10 +149,10 @@ impl GoogleClient {
                 Some(e) => Err(e.clone()),
                 None => self.batch_delete_contacts(chunk).await,
             };
-            if let Err(e) = &r {
-                if is_fatal(e) {
-                    fatal = Some(e.clone());
-                }
+            if let Err(e) = &r
+                && is_fatal(e)
+            {
+                fatal = Some(e.clone());
             }
             results.extend(std::iter::repeat_n(r, chunk.len()));
         }

@@ -70,6 +70,9 @@ pub(crate) struct Call {
     pub(crate) path: String,
     pub(crate) query: Vec<(&'static str, String)>,
     pub(crate) body: Option<serde_json::Value>,
+    /// Quota units the call draws from its bucket (Google charges a batch create or update 6
+    /// writes, a batch delete 10).
+    pub(crate) cost: u32,
 }
 
 impl Call {
@@ -80,6 +83,7 @@ impl Call {
             path: path.into(),
             query: Vec::new(),
             body: None,
+            cost: 1,
         }
     }
 
@@ -99,10 +103,18 @@ impl Call {
         }
     }
 
+    pub(crate) fn cost(mut self, cost: u32) -> Call {
+        self.cost = cost;
+        self
+    }
+
     pub(crate) fn body(mut self, body: &impl serde::Serialize) -> Result<Call, Error> {
         let value = serde_json::to_value(body).map_err(|e| {
-            Error::new(ErrorKind::InvalidRequest, format!("cannot encode the request: {e}"))
-                .with_method(self.id)
+            Error::new(
+                ErrorKind::InvalidRequest,
+                format!("cannot encode the request: {e}"),
+            )
+            .with_method(self.id)
         })?;
         self.body = Some(value);
         Ok(self)
@@ -132,8 +144,11 @@ impl GoogleClient {
             .user_agent(concat!("peopledav/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| {
-                Error::new(ErrorKind::Other, format!("cannot build the http client: {e}"))
-                    .with_source(e)
+                Error::new(
+                    ErrorKind::Other,
+                    format!("cannot build the http client: {e}"),
+                )
+                .with_source(e)
             })?;
         let base_url = config.base_url.trim_end_matches('/').to_owned();
         url::Url::parse(&base_url).map_err(|e| {
@@ -164,12 +179,16 @@ impl GoogleClient {
         } else {
             None
         };
-        let bucket = if mutation { Bucket::Write } else { Bucket::Read };
+        let bucket = if mutation {
+            Bucket::Write
+        } else {
+            Bucket::Read
+        };
         let policy = self.inner.retry;
         let mut attempt = 0u32;
         loop {
             attempt += 1;
-            self.inner.pacer.acquire(bucket, 1).await;
+            self.inner.pacer.acquire(bucket, call.cost).await;
             let error = match self.attempt::<T>(&call, mutation).await {
                 Attempt::Done(v) => return Ok(v),
                 Attempt::Fail(e) => return Err(e),
@@ -189,7 +208,9 @@ impl GoogleClient {
     async fn attempt<T: DeserializeOwned>(&self, call: &Call, mutation: bool) -> Attempt<T> {
         let token = match self.inner.auth.bearer().await {
             Ok(t) => t,
-            Err(e) if e.kind() == ErrorKind::Transient => return Attempt::Retry(e.with_method(call.id)),
+            Err(e) if e.kind() == ErrorKind::Transient => {
+                return Attempt::Retry(e.with_method(call.id));
+            }
             Err(e) => return Attempt::Fail(e.with_method(call.id)),
         };
         let url = format!("{}/{}", self.inner.base_url, call.path);
@@ -308,7 +329,14 @@ mod tests {
         assert!(check_resource_name("people/c123", "people").is_ok());
         assert!(check_resource_name("people/me", "people").is_ok());
         assert!(check_resource_name("contactGroups/myContacts", "contactGroups").is_ok());
-        for bad in ["people/", "people/../x", "people/a/b", "people/a?x=1", "contactGroups/x", "c1"] {
+        for bad in [
+            "people/",
+            "people/../x",
+            "people/a/b",
+            "people/a?x=1",
+            "contactGroups/x",
+            "c1",
+        ] {
             let e = check_resource_name(bad, "people").unwrap_err();
             assert_eq!(e.kind(), ErrorKind::InvalidRequest, "{bad}");
         }

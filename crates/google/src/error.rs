@@ -56,10 +56,13 @@ impl fmt::Display for ErrorKind {
     }
 }
 
-/// An error from the People API client. Cheap to clone, so a batch failure can be reported per item.
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("{}", self.display())]
-pub struct Error {
+/// An error from the People API client. Cheap to clone, so a batch failure can be reported per
+/// item; one pointer wide, so results that carry it stay small.
+#[derive(Debug, Clone)]
+pub struct Error(Box<Repr>);
+
+#[derive(Debug, Clone)]
+struct Repr {
     kind: ErrorKind,
     /// Google's message, or a description of the local failure.
     message: String,
@@ -69,14 +72,28 @@ pub struct Error {
     status: Option<String>,
     reason: Option<String>,
     retry_after: Option<Duration>,
-    #[source]
     source: Option<Arc<dyn std::error::Error + Send + Sync>>,
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.display())
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0
+            .source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
 }
 
 impl Error {
     /// An error of `kind` with a message.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
-        Error {
+        Error(Box::new(Repr {
             kind,
             message: message.into(),
             method: None,
@@ -85,81 +102,81 @@ impl Error {
             reason: None,
             retry_after: None,
             source: None,
-        }
+        }))
     }
 
     pub(crate) fn with_source(
         mut self,
         source: impl std::error::Error + Send + Sync + 'static,
     ) -> Error {
-        self.source = Some(Arc::new(source));
+        self.0.source = Some(Arc::new(source));
         self
     }
 
     pub(crate) fn with_method(mut self, method: &'static str) -> Error {
-        self.method = Some(method);
+        self.0.method = Some(method);
         self
     }
 
     pub(crate) fn with_retry_after(mut self, after: Option<Duration>) -> Error {
         if after.is_some() {
-            self.retry_after = after;
+            self.0.retry_after = after;
         }
         self
     }
 
     /// The kind to branch on.
     pub fn kind(&self) -> ErrorKind {
-        self.kind
+        self.0.kind
     }
 
     /// Google's error message (verbatim), or the description of a local failure.
     pub fn message(&self) -> &str {
-        &self.message
+        &self.0.message
     }
 
     /// The HTTP status Google answered with, if a response arrived.
     pub fn http_status(&self) -> Option<u16> {
-        self.http_status
+        self.0.http_status
     }
 
     /// The canonical status name (`FAILED_PRECONDITION`, …), if Google sent one.
     pub fn status(&self) -> Option<&str> {
-        self.status.as_deref()
+        self.0.status.as_deref()
     }
 
     /// The first ErrorInfo reason (`EXPIRED_SYNC_TOKEN`, …), if Google sent one.
     pub fn reason(&self) -> Option<&str> {
-        self.reason.as_deref()
+        self.0.reason.as_deref()
     }
 
     /// How long Google asked to wait before retrying (Retry-After or RetryInfo).
     pub fn retry_after(&self) -> Option<Duration> {
-        self.retry_after
+        self.0.retry_after
     }
 
     /// The API method that failed, e.g. `people.batchCreateContacts`.
     pub fn method(&self) -> Option<&'static str> {
-        self.method
+        self.0.method
     }
 
     fn display(&self) -> String {
         let mut out = String::new();
-        if let Some(m) = self.method {
+        if let Some(m) = self.0.method {
             out.push_str(m);
             out.push_str(": ");
         }
-        out.push_str(&self.kind.to_string());
-        match (self.http_status, &self.status) {
+        out.push_str(&self.0.kind.to_string());
+        match (self.0.http_status, &self.0.status) {
             (Some(code), Some(s)) => out.push_str(&format!(" ({code} {s})")),
             (Some(code), None) => out.push_str(&format!(" ({code})")),
             _ => {}
         }
-        if !self.message.is_empty() {
+        if !self.0.message.is_empty() {
             out.push_str(": ");
-            out.push_str(&self.message);
+            out.push_str(&self.0.message);
         }
-        if self.kind == ErrorKind::Unauthorized {
+        if self.0.kind == ErrorKind::Unauthorized {
             out.push_str(" (log in to google again)");
         }
         out
@@ -178,7 +195,7 @@ impl Error {
                     text.chars().take(500).collect()
                 };
                 let mut e = Error::new(classify(http_status, None, None, &message), message);
-                e.http_status = Some(http_status);
+                e.0.http_status = Some(http_status);
                 e
             }
         }
@@ -194,7 +211,9 @@ impl Error {
         let rate = status.has_reason(ErrorReason::RateLimitExceeded);
         let name = status.status.clone().or_else(|| {
             // Per-item statuses carry only the numeric google.rpc.Code.
-            status.code.and_then(|c| rpc_code_name(c, http_status.is_some()))
+            status
+                .code
+                .and_then(|c| rpc_code_name(c, http_status.is_some()))
         });
         let code = http_status.or_else(|| {
             status
@@ -207,13 +226,18 @@ impl Error {
         } else if rate {
             ErrorKind::RateLimited
         } else {
-            classify(code.unwrap_or(0), name.as_deref(), reason.as_deref(), &message)
+            classify(
+                code.unwrap_or(0),
+                name.as_deref(),
+                reason.as_deref(),
+                &message,
+            )
         };
         let mut e = Error::new(kind, message);
-        e.http_status = http_status;
-        e.status = name;
-        e.reason = reason;
-        e.retry_after = retry_info_delay(status);
+        e.0.http_status = http_status;
+        e.0.status = name;
+        e.0.reason = reason;
+        e.0.retry_after = retry_info_delay(status);
         e
     }
 }

@@ -2,8 +2,8 @@
 
 use people::{
     BatchGetContactGroupsResponse, ContactGroup, ContactGroupResponse, CreateContactGroupRequest,
-    ListContactGroupsResponse, ModifyContactGroupMembersRequest,
-    ModifyContactGroupMembersResponse, UpdateContactGroupRequest,
+    ListContactGroupsResponse, ModifyContactGroupMembersRequest, ModifyContactGroupMembersResponse,
+    UpdateContactGroupRequest,
 };
 use reqwest::Method;
 use serde::de::IgnoredAny;
@@ -13,6 +13,9 @@ use crate::error::{Error, ErrorKind};
 
 /// Every `groupFields` path.
 pub const ALL_GROUP_FIELDS: &str = "clientData,groupType,memberCount,metadata,name";
+/// Every path `contactGroups.create` accepts in `readGroupFields` (no `memberCount`: a new group
+/// has no members, and Google rejects the path).
+pub(crate) const CREATE_GROUP_FIELDS: &str = "clientData,groupType,metadata,name";
 /// The most contact groups `contactGroups.batchGet` accepts.
 pub const MAX_GROUP_BATCH_GET: usize = 200;
 /// The most resource names one `contactGroups.members.modify` accepts (added plus removed).
@@ -38,7 +41,9 @@ impl GoogleClient {
         let mut out = Vec::new();
         let mut token: Option<String> = None;
         loop {
-            let page = self.list_contact_groups_page(token.as_deref(), None).await?;
+            let page = self
+                .list_contact_groups_page(token.as_deref(), None)
+                .await?;
             out.extend(page.contact_groups);
             match page.next_page_token.filter(|t| !t.is_empty()) {
                 Some(t) => token = Some(t),
@@ -85,10 +90,11 @@ impl GoogleClient {
     pub async fn create_contact_group(&self, group: &ContactGroup) -> Result<ContactGroup, Error> {
         let body = CreateContactGroupRequest {
             contact_group: Some(group.clone()),
-            read_group_fields: Some(ALL_GROUP_FIELDS.to_owned()),
+            read_group_fields: Some(CREATE_GROUP_FIELDS.to_owned()),
             ..CreateContactGroupRequest::default()
         };
-        let call = Call::new("contactGroups.create", Method::POST, "v1/contactGroups").body(&body)?;
+        let call =
+            Call::new("contactGroups.create", Method::POST, "v1/contactGroups").body(&body)?;
         self.execute(call).await
     }
 
@@ -100,7 +106,10 @@ impl GoogleClient {
         update_fields: &[&str],
     ) -> Result<ContactGroup, Error> {
         let name = group.resource_name.as_deref().ok_or_else(|| {
-            Error::new(ErrorKind::InvalidRequest, "the group to update has no resourceName")
+            Error::new(
+                ErrorKind::InvalidRequest,
+                "the group to update has no resourceName",
+            )
         })?;
         check_resource_name(name, "contactGroups")?;
         let body = UpdateContactGroupRequest {
@@ -109,7 +118,8 @@ impl GoogleClient {
             read_group_fields: Some(ALL_GROUP_FIELDS.to_owned()),
             ..UpdateContactGroupRequest::default()
         };
-        let call = Call::new("contactGroups.update", Method::PUT, format!("v1/{name}")).body(&body)?;
+        let call =
+            Call::new("contactGroups.update", Method::PUT, format!("v1/{name}")).body(&body)?;
         self.execute(call).await
     }
 

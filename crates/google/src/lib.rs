@@ -26,8 +26,7 @@ pub use groups::{ALL_GROUP_FIELDS, MAX_GROUP_BATCH_GET, MAX_MEMBERS_MODIFY};
 pub use other::{COPY_FIELDS, OTHER_CONTACT_FIELDS, OTHER_CONTACT_SEARCH_FIELDS};
 pub use pacer::{Bucket, Pacing, Rate, TokenBucket};
 pub use people_api::{
-    MAX_BATCH_CREATE, MAX_BATCH_DELETE, MAX_BATCH_GET, MAX_BATCH_UPDATE, MAX_PAGE_SIZE,
-    PageRequest,
+    MAX_BATCH_CREATE, MAX_BATCH_DELETE, MAX_BATCH_GET, MAX_BATCH_UPDATE, MAX_PAGE_SIZE, PageRequest,
 };
 pub use retry::RetryPolicy;
 pub use sync::SyncResult;

@@ -94,7 +94,10 @@ impl GoogleClient {
         &self,
         req: &PageRequest,
     ) -> Result<ListDirectoryPeopleResponse, Error> {
-        let mut call = Call::get("people.listDirectoryPeople", "v1/people:listDirectoryPeople");
+        let mut call = Call::get(
+            "people.listDirectoryPeople",
+            "v1/people:listDirectoryPeople",
+        );
         for s in DIRECTORY_SOURCES {
             call = call.query("sources", s);
         }
@@ -109,11 +112,14 @@ impl GoogleClient {
         page_token: Option<&str>,
         fields: &[PersonField],
     ) -> Result<SearchDirectoryPeopleResponse, Error> {
-        let mut call = Call::get("people.searchDirectoryPeople", "v1/people:searchDirectoryPeople")
-            .query("query", query)
-            .query("readMask", person_mask(fields))
-            .query("pageSize", "500")
-            .query_opt("pageToken", page_token);
+        let mut call = Call::get(
+            "people.searchDirectoryPeople",
+            "v1/people:searchDirectoryPeople",
+        )
+        .query("query", query)
+        .query("readMask", person_mask(fields))
+        .query("pageSize", "500")
+        .query_opt("pageToken", page_token);
         for s in DIRECTORY_SOURCES {
             call = call.query("sources", s);
         }

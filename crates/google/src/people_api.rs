@@ -27,6 +27,11 @@ pub const MAX_BATCH_DELETE: usize = 500;
 /// The largest page of `connections.list`, `otherContacts.list` and `listDirectoryPeople`.
 pub const MAX_PAGE_SIZE: u32 = 1000;
 
+/// Quota units of a batch create or update (Google's contacts guide: 6 critical writes).
+const QUOTA_COST_BATCH: u32 = 6;
+/// Quota units of a batch delete (Google's contacts guide: 10 write requests).
+const QUOTA_COST_DELETE: u32 = 10;
+
 /// A field mask; empty means every field `personFields` accepts.
 pub(crate) fn person_mask(fields: &[PersonField]) -> String {
     if fields.is_empty() {
@@ -55,11 +60,17 @@ impl PageRequest {
         call.query(mask_param, mask)
             .query(
                 "pageSize",
-                self.page_size.unwrap_or(MAX_PAGE_SIZE).min(MAX_PAGE_SIZE).to_string(),
+                self.page_size
+                    .unwrap_or(MAX_PAGE_SIZE)
+                    .min(MAX_PAGE_SIZE)
+                    .to_string(),
             )
             .query_opt("pageToken", self.page_token.clone())
             .query_opt("syncToken", self.sync_token.clone())
-            .query_opt("requestSyncToken", self.request_sync_token.then_some("true"))
+            .query_opt(
+                "requestSyncToken",
+                self.request_sync_token.then_some("true"),
+            )
     }
 }
 
@@ -124,9 +135,13 @@ impl GoogleClient {
         person: &Person,
         read_fields: &[PersonField],
     ) -> Result<Person, Error> {
-        let call = Call::new("people.createContact", Method::POST, "v1/people:createContact")
-            .query("personFields", person_mask(read_fields))
-            .body(person)?;
+        let call = Call::new(
+            "people.createContact",
+            Method::POST,
+            "v1/people:createContact",
+        )
+        .query("personFields", person_mask(read_fields))
+        .body(person)?;
         self.execute(call).await
     }
 
@@ -169,7 +184,11 @@ impl GoogleClient {
         read_fields: &[PersonField],
     ) -> Result<Vec<PersonResponse>, Error> {
         if persons.len() > MAX_BATCH_CREATE {
-            return Err(too_many("people.batchCreateContacts", persons.len(), MAX_BATCH_CREATE));
+            return Err(too_many(
+                "people.batchCreateContacts",
+                persons.len(),
+                MAX_BATCH_CREATE,
+            ));
         }
         let body = BatchCreateContactsRequest {
             contacts: persons
@@ -187,7 +206,8 @@ impl GoogleClient {
             Method::POST,
             "v1/people:batchCreateContacts",
         )
-        .body(&body)?;
+        .body(&body)?
+        .cost(QUOTA_COST_BATCH);
         let resp: BatchCreateContactsResponse = self.execute(call).await?;
         Ok(resp.created_people)
     }
@@ -201,7 +221,11 @@ impl GoogleClient {
         read_fields: &[PersonField],
     ) -> Result<BTreeMap<String, PersonResponse>, Error> {
         if persons.len() > MAX_BATCH_UPDATE {
-            return Err(too_many("people.batchUpdateContacts", persons.len(), MAX_BATCH_UPDATE));
+            return Err(too_many(
+                "people.batchUpdateContacts",
+                persons.len(),
+                MAX_BATCH_UPDATE,
+            ));
         }
         let mut contacts = BTreeMap::new();
         for p in persons {
@@ -224,7 +248,8 @@ impl GoogleClient {
             Method::POST,
             "v1/people:batchUpdateContacts",
         )
-        .body(&body)?;
+        .body(&body)?
+        .cost(QUOTA_COST_BATCH);
         let resp: BatchUpdateContactsResponse = self.execute(call).await?;
         Ok(resp.update_result)
     }
@@ -250,7 +275,8 @@ impl GoogleClient {
             Method::POST,
             "v1/people:batchDeleteContacts",
         )
-        .body(&body)?;
+        .body(&body)?
+        .cost(QUOTA_COST_DELETE);
         self.execute::<IgnoredAny>(call).await.map(drop)
     }
 

@@ -75,8 +75,11 @@ where
         }
     }
     result.next_sync_token = last_sync_token.ok_or_else(|| {
-        Error::new(ErrorKind::Other, "google returned no sync token on the last page")
-            .with_method(method)
+        Error::new(
+            ErrorKind::Other,
+            "google returned no sync token on the last page",
+        )
+        .with_method(method)
     })?;
     Ok(result)
 }

@@ -42,7 +42,10 @@ fn invalid_argument_keeps_googles_message() {
     let e = Error::from_response(400, body.as_bytes());
     assert_eq!(e.kind(), ErrorKind::InvalidRequest);
     assert_eq!(e.message(), "Invalid personFields mask path: \"etag\".");
-    assert!(e.to_string().contains("invalid request (400 INVALID_ARGUMENT)"));
+    assert!(
+        e.to_string()
+            .contains("invalid request (400 INVALID_ARGUMENT)")
+    );
 }
 
 #[test]
@@ -79,14 +82,18 @@ fn status_names_map_to_kinds() {
         (504, "DEADLINE_EXCEEDED", ErrorKind::Transient),
     ];
     for (code, status, kind) in cases {
-        let body = format!(r#"{{"error": {{"code": {code}, "message": "m", "status": "{status}"}}}}"#);
+        let body =
+            format!(r#"{{"error": {{"code": {code}, "message": "m", "status": "{status}"}}}}"#);
         assert_eq!(kind_of(code, &body), kind, "{status}");
     }
 }
 
 #[test]
 fn bodies_that_are_not_json_fall_back_to_the_http_code() {
-    assert_eq!(kind_of(502, "<html>bad gateway</html>"), ErrorKind::Transient);
+    assert_eq!(
+        kind_of(502, "<html>bad gateway</html>"),
+        ErrorKind::Transient
+    );
     assert_eq!(kind_of(409, ""), ErrorKind::Conflict);
     assert_eq!(kind_of(404, ""), ErrorKind::NotFound);
     assert_eq!(kind_of(401, ""), ErrorKind::Unauthorized);
@@ -105,7 +112,10 @@ fn per_item_statuses_use_rpc_codes() {
     assert_eq!(e.kind(), ErrorKind::EtagMismatch);
     assert_eq!(e.status(), Some("FAILED_PRECONDITION"));
     let missing: Status = serde_json::from_str(r#"{"code": 5, "message": "not found"}"#).unwrap();
-    assert_eq!(Error::from_status(&missing, None).kind(), ErrorKind::NotFound);
+    assert_eq!(
+        Error::from_status(&missing, None).kind(),
+        ErrorKind::NotFound
+    );
     assert!(status_is_ok(None));
     assert!(status_is_ok(Some(&Status::default())));
     assert!(!status_is_ok(Some(&missing)));
