@@ -1,0 +1,244 @@
+//! The engine against the emulator over HTTP and a real sled store: pull, push, edit both ways,
+//! delete both ways.
+
+use std::sync::Arc;
+
+use emulator::{Emulator, EmulatorConfig, RunningEmulator, Seed};
+use google::{Auth, ClientConfig, GoogleClient, Pacing};
+use store::{BookName, ClientPut, Store};
+use sync::{EngineConfig, SyncEngine, SyncOptions};
+
+const USER: &str = "alice";
+const TOKEN: &str = "emulator";
+
+struct Rig {
+    emulator: RunningEmulator,
+    client: GoogleClient,
+    engine: Arc<SyncEngine<GoogleClient>>,
+    store: Store,
+}
+
+async fn rig(seed: Seed) -> Rig {
+    let emulator = Emulator::start(EmulatorConfig {
+        seed,
+        ..EmulatorConfig::default()
+    })
+    .await
+    .expect("emulator starts");
+    let mut config = ClientConfig::new(Auth::Static(TOKEN.into()));
+    config.base_url = emulator.base_url();
+    config.pacing = Pacing::unlimited();
+    let client = GoogleClient::new(config).await.expect("client");
+    let store = Store::open_temporary().expect("store");
+    let engine = Arc::new(SyncEngine::new(
+        store.clone(),
+        client.clone(),
+        EngineConfig::new(USER),
+    ));
+    Rig {
+        emulator,
+        client,
+        engine,
+        store,
+    }
+}
+
+impl Rig {
+    async fn sync(&self) -> sync::SyncReport {
+        self.engine
+            .sync_once(SyncOptions::default())
+            .await
+            .expect("sync round")
+    }
+
+    fn google_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .emulator
+            .emulator
+            .persons(TOKEN)
+            .iter()
+            .filter(|p| !p.is_deleted())
+            .filter_map(|p| p.names.first().and_then(|n| n.display_name.clone()))
+            .collect();
+        names.sort();
+        names
+    }
+
+    /// The contact cards of the book (group cards, which mirror Google's contact groups, left out).
+    fn cards(&self) -> Vec<store::Card> {
+        self.store
+            .cards(USER, BookName::Contacts)
+            .expect("cards")
+            .into_iter()
+            .filter(|c| !is_group(c))
+            .collect()
+    }
+
+    fn group_cards(&self) -> Vec<store::Card> {
+        self.store
+            .cards(USER, BookName::Contacts)
+            .expect("cards")
+            .into_iter()
+            .filter(is_group)
+            .collect()
+    }
+}
+
+fn is_group(c: &store::Card) -> bool {
+    let text = String::from_utf8_lossy(&c.vcard).to_ascii_uppercase();
+    text.contains("KIND:GROUP") || text.contains("X-ADDRESSBOOKSERVER-KIND:GROUP")
+}
+
+fn card(uid: &str, name: &str, email: &str) -> Vec<u8> {
+    format!(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:{uid}\r\nFN:{name}\r\nN:{name};;;;\r\nEMAIL;TYPE=work:{email}\r\nX-PET:Rex\r\nEND:VCARD\r\n"
+    )
+    .into_bytes()
+}
+
+#[tokio::test]
+async fn the_first_round_pulls_every_contact() {
+    let rig = rig(Seed::Count(40)).await;
+    rig.sync().await;
+    let cards = rig.cards();
+    assert_eq!(cards.len(), 40);
+    assert_eq!(rig.google_names().len(), 40);
+    let groups = rig
+        .emulator
+        .emulator
+        .groups(TOKEN)
+        .into_iter()
+        .filter(|g| !g.is_system())
+        .count();
+    assert!(groups > 0, "the seed spreads contacts over user groups");
+    assert_eq!(
+        rig.group_cards().len(),
+        groups,
+        "one group card per user group"
+    );
+    for c in &cards {
+        let text = String::from_utf8_lossy(&c.vcard);
+        assert!(text.starts_with("BEGIN:VCARD"), "{text}");
+        assert!(text.contains("\nFN:") || text.contains("\r\nFN"), "{text}");
+    }
+    // A second round changes nothing.
+    let again = rig.sync().await;
+    assert_eq!(
+        again.created + again.updated + again.deleted + again.removed,
+        0,
+        "{again}"
+    );
+    assert_eq!(rig.cards().len(), 40);
+}
+
+#[tokio::test]
+async fn a_client_card_reaches_google_once_and_keeps_what_google_cannot_hold() {
+    let rig = rig(Seed::None).await;
+    rig.sync().await;
+    rig.store
+        .client_put(
+            USER,
+            BookName::Contacts,
+            ClientPut {
+                href: "ada.vcf".into(),
+                uid: "uid-ada".into(),
+                vcard: card("uid-ada", "Ada Lovelace", "ada@example.org"),
+                if_match: None,
+                if_none_match_any: true,
+            },
+        )
+        .expect("put");
+    let report = rig.sync().await;
+    assert_eq!(report.created, 1, "{report}");
+    assert_eq!(rig.google_names(), ["Ada Lovelace"]);
+    // More rounds never duplicate it.
+    rig.sync().await;
+    rig.sync().await;
+    assert_eq!(rig.google_names(), ["Ada Lovelace"]);
+    let cards = rig.cards();
+    assert_eq!(cards.len(), 1);
+    let text = String::from_utf8_lossy(&cards[0].vcard);
+    assert!(
+        text.contains("X-PET:Rex"),
+        "the unknown property survives: {text}"
+    );
+    assert!(text.contains("UID:uid-ada"), "the UID survives: {text}");
+    assert!(text.contains("ada@example.org"), "{text}");
+}
+
+#[tokio::test]
+async fn google_edits_and_deletes_reach_the_store() {
+    let rig = rig(Seed::Count(5)).await;
+    rig.sync().await;
+    let mut person = rig.emulator.emulator.persons(TOKEN).remove(0);
+    let name = person.resource_name.clone().expect("resource name");
+    person.biographies = vec![people::Biography {
+        value: Some("Edited in Google".into()),
+        ..Default::default()
+    }];
+    rig.client
+        .update_contact(&person, &[people::PersonField::Biographies], &[])
+        .await
+        .expect("update in google");
+    rig.sync().await;
+    let edited = rig
+        .cards()
+        .into_iter()
+        .filter(|c| String::from_utf8_lossy(&c.vcard).contains("Edited in Google"))
+        .count();
+    assert_eq!(edited, 1);
+
+    rig.client
+        .delete_contact(&name)
+        .await
+        .expect("delete in google");
+    rig.sync().await;
+    assert_eq!(rig.cards().len(), 4);
+}
+
+#[tokio::test]
+async fn client_edits_and_deletes_reach_google() {
+    let rig = rig(Seed::None).await;
+    let put = |vcard: Vec<u8>, if_match: Option<String>| ClientPut {
+        href: "bob.vcf".into(),
+        uid: "uid-bob".into(),
+        vcard,
+        if_match,
+        if_none_match_any: false,
+    };
+    rig.store
+        .client_put(
+            USER,
+            BookName::Contacts,
+            put(card("uid-bob", "Bob Byte", "bob@example.org"), None),
+        )
+        .expect("put");
+    rig.sync().await;
+    let etag = rig.cards()[0].etag.clone();
+    rig.store
+        .client_put(
+            USER,
+            BookName::Contacts,
+            put(
+                card("uid-bob", "Bob Byte", "bob@new.example.org"),
+                Some(etag),
+            ),
+        )
+        .expect("edit");
+    let report = rig.sync().await;
+    assert_eq!(report.updated, 1, "{report}");
+    let persons = rig.emulator.emulator.persons(TOKEN);
+    let emails: Vec<_> = persons[0]
+        .email_addresses
+        .iter()
+        .filter_map(|e| e.value.clone())
+        .collect();
+    assert_eq!(emails, ["bob@new.example.org"]);
+
+    rig.store
+        .client_delete(USER, BookName::Contacts, "bob.vcf", None)
+        .expect("delete");
+    let report = rig.sync().await;
+    assert_eq!(report.deleted, 1, "{report}");
+    assert!(rig.google_names().is_empty());
+}
