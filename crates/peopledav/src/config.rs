@@ -57,6 +57,7 @@ impl Default for LogConfig {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
 #[serde(rename_all = "kebab-case")]
+#[allow(clippy::enum_variant_names, reason = "the names are the config values")]
 pub enum ConflictPolicy {
     #[default]
     NewestWins,
@@ -118,7 +119,7 @@ fn default_books() -> Vec<BookKind> {
 
 /// One Google account and how to reach it.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(try_from = "RawAccount")]
+#[serde(from = "RawAccount")]
 pub struct AccountConfig {
     pub name: String,
     pub auth: AccountAuth,
@@ -168,11 +169,9 @@ enum RawAccount {
     },
 }
 
-impl TryFrom<RawAccount> for AccountConfig {
-    type Error = std::convert::Infallible;
-
-    fn try_from(raw: RawAccount) -> Result<Self, Self::Error> {
-        Ok(match raw {
+impl From<RawAccount> for AccountConfig {
+    fn from(raw: RawAccount) -> Self {
+        match raw {
             RawAccount::Oauth {
                 name,
                 client_secret_file,
@@ -206,7 +205,7 @@ impl TryFrom<RawAccount> for AccountConfig {
                 auth: AccountAuth::Emulator { url, token },
                 books,
             },
-        })
+        }
     }
 }
 
@@ -262,9 +261,9 @@ impl Config {
 
     fn apply_env(&mut self) -> anyhow::Result<()> {
         if let Ok(listen) = std::env::var("PEOPLEDAV_LISTEN") {
-            self.listen = listen
-                .parse()
-                .with_context(|| format!("PEOPLEDAV_LISTEN={listen:?} is not an address like 127.0.0.1:8480"))?;
+            self.listen = listen.parse().with_context(|| {
+                format!("PEOPLEDAV_LISTEN={listen:?} is not an address like 127.0.0.1:8480")
+            })?;
         }
         if let Some(dir) = std::env::var_os("PEOPLEDAV_DATA_DIR") {
             self.data_dir = std::path::absolute(PathBuf::from(dir))?;
@@ -279,10 +278,16 @@ impl Config {
         let mut seen = std::collections::HashSet::new();
         for a in &self.accounts {
             if !seen.insert(a.name.as_str()) {
-                bail!("account {:?} is defined twice: give each [[account]] its own name", a.name);
+                bail!(
+                    "account {:?} is defined twice: give each [[account]] its own name",
+                    a.name
+                );
             }
             if a.books.is_empty() {
-                bail!("account {:?} enables no address book: set books = [\"contacts\"]", a.name);
+                bail!(
+                    "account {:?} enables no address book: set books = [\"contacts\"]",
+                    a.name
+                );
             }
         }
         if !(0.0..=1.0).contains(&self.sync.mass_delete_share) {
@@ -304,7 +309,8 @@ mod tests {
     use super::*;
 
     fn example() -> String {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config/peopledav.example.toml");
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config/peopledav.example.toml");
         std::fs::read_to_string(path).unwrap()
     }
 

@@ -1,5 +1,6 @@
 //! The `peopledav` command line: demo, serve, emulator, convert, user, sync, status, import, export, login.
 
+mod bridge;
 mod cli;
 mod config;
 
@@ -22,6 +23,12 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Try peopledav without a Google account: emulator, demo user, sync and CardDAV in one.
+    Demo(cli::demo::Args),
+    /// Run the bridge as the config file describes it.
+    Serve(cli::serve::Args),
+    /// Run one sync round now for every user (or one), and print what it did.
+    Sync(cli::sync::Args),
     /// Convert between vCard and People API Person JSON.
     Convert(cli::convert::Args),
     /// Run the local People API emulator (for trying peopledav and for tests; not Google).
@@ -33,6 +40,9 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Demo(args) => cli::run_async(cli::demo::run(args)),
+        Command::Serve(args) => cli::run_async(cli::serve::run(args, cli.config.as_deref())),
+        Command::Sync(args) => cli::run_async(cli::sync::run(args, cli.config.as_deref())),
         Command::Convert(args) => cli::convert::run(args),
         Command::Emulator(args) => cli::run_async(cli::emulator::run(args)),
         Command::User(args) => cli::user::run(args, cli.config.as_deref()),

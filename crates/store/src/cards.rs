@@ -28,7 +28,11 @@ pub(crate) fn read_card_tx(
     cards: &TransactionalTree,
     key: &[u8],
 ) -> ConflictableTransactionResult<Option<CardRecord>, StoreError> {
-    cards.get(key)?.map(|v| CardRecord::decode(&v)).transpose().tx()
+    cards
+        .get(key)?
+        .map(|v| CardRecord::decode(&v))
+        .transpose()
+        .tx()
 }
 
 impl Store {
@@ -47,10 +51,11 @@ impl Store {
             None => {
                 let fresh = BookRecord::default();
                 // Lose gracefully to a concurrent creation or first write.
-                let _ = self
-                    .inner
-                    .books
-                    .compare_and_swap(&key, None::<&[u8]>, Some(to_json(&fresh)?))?;
+                let _ = self.inner.books.compare_and_swap(
+                    &key,
+                    None::<&[u8]>,
+                    Some(to_json(&fresh)?),
+                )?;
                 self.book_record(user, book)?
             }
         };
@@ -206,72 +211,81 @@ impl Store {
         let etag = etag_of(&put.vcard);
         let modified = now_unix();
         let (outcome, tombstones) = (
-            &i.books, &i.cards, &i.bodies, &i.uids, &i.changes, &i.latest, &i.outbox, &i.accounts,
+            &i.books,
+            &i.cards,
+            &i.bodies,
+            &i.uids,
+            &i.changes,
+            &i.latest,
+            &i.outbox,
+            &i.accounts,
         )
-            .transaction(|(books, cards, bodies, uids, changes, latest, outbox, accounts)| {
-                let mut rec = read_book_tx(books, &prefix)?;
-                let existing = read_card_tx(cards, &key)?;
-                check_if_match(put.if_match.as_deref(), existing.as_ref(), &put.href).tx()?;
-                if put.if_none_match_any && existing.is_some() {
-                    return abort(StoreError::precondition(format!(
-                        "card {} already exists",
-                        put.href
-                    )));
-                }
-                if let Some(other) = uids.get(&uid_key)? {
-                    if other.as_ref() != put.href.as_bytes() {
+            .transaction(
+                |(books, cards, bodies, uids, changes, latest, outbox, accounts)| {
+                    let mut rec = read_book_tx(books, &prefix)?;
+                    let existing = read_card_tx(cards, &key)?;
+                    check_if_match(put.if_match.as_deref(), existing.as_ref(), &put.href).tx()?;
+                    if put.if_none_match_any && existing.is_some() {
+                        return abort(StoreError::precondition(format!(
+                            "card {} already exists",
+                            put.href
+                        )));
+                    }
+                    if let Some(other) = uids.get(&uid_key)?
+                        && other.as_ref() != put.href.as_bytes()
+                    {
                         let href = utf8(&other, "href").tx()?;
                         return abort(StoreError::new(
                             ErrorKind::UidConflict { href: href.clone() },
                             format!("uid {} is already used by card {href}", put.uid),
                         ));
                     }
-                }
-                if let Some(old) = &existing {
-                    if old.etag == etag && old.uid == put.uid {
-                        let same = PutOutcome {
-                            etag: etag.clone(),
-                            created: false,
-                        };
-                        return Ok((same, rec.tombstones));
+                    if let Some(old) = &existing {
+                        if old.etag == etag && old.uid == put.uid {
+                            let same = PutOutcome {
+                                etag: etag.clone(),
+                                created: false,
+                            };
+                            return Ok((same, rec.tombstones));
+                        }
+                        if old.uid != put.uid {
+                            uids.remove(join(&prefix, old.uid.as_bytes()))?;
+                        }
                     }
-                    if old.uid != put.uid {
-                        uids.remove(join(&prefix, old.uid.as_bytes()))?;
+                    let seq = crate::changes::record_change_tx(
+                        changes, latest, &mut rec, &prefix, &put.href, false,
+                    )?;
+                    if existing.is_none() {
+                        rec.cards += 1;
                     }
-                }
-                let seq = crate::changes::record_change_tx(
-                    changes, latest, &mut rec, &prefix, &put.href, false,
-                )?;
-                if existing.is_none() {
-                    rec.cards += 1;
-                }
-                let card = CardRecord {
-                    seq,
-                    len: put.vcard.len() as u64,
-                    modified,
-                    uid: put.uid.clone(),
-                    etag: etag.clone(),
-                };
-                cards.insert(key.as_slice(), card.encode())?;
-                bodies.insert(key.as_slice(), encode_body(seq, &put.vcard))?;
-                uids.insert(uid_key.as_slice(), put.href.as_bytes())?;
-                books.insert(prefix.as_slice(), to_json(&rec).tx()?)?;
-                crate::remote::push_outbox_tx(
-                    outbox,
-                    accounts,
-                    user,
-                    book,
-                    &put.href,
-                    OutboxOp::Put {
+                    let card = CardRecord {
+                        seq,
+                        len: put.vcard.len() as u64,
+                        modified,
                         uid: put.uid.clone(),
-                    },
-                )?;
-                let outcome = PutOutcome {
-                    etag: etag.clone(),
-                    created: existing.is_none(),
-                };
-                Ok((outcome, rec.tombstones))
-            })?;
+                        etag: etag.clone(),
+                    };
+                    cards.insert(key.as_slice(), card.encode())?;
+                    bodies.insert(key.as_slice(), encode_body(seq, &put.vcard))?;
+                    uids.insert(uid_key.as_slice(), put.href.as_bytes())?;
+                    books.insert(prefix.as_slice(), to_json(&rec).tx()?)?;
+                    crate::remote::push_outbox_tx(
+                        outbox,
+                        accounts,
+                        user,
+                        book,
+                        &put.href,
+                        OutboxOp::Put {
+                            uid: put.uid.clone(),
+                        },
+                    )?;
+                    let outcome = PutOutcome {
+                        etag: etag.clone(),
+                        created: existing.is_none(),
+                    };
+                    Ok((outcome, rec.tombstones))
+                },
+            )?;
         self.flush()?;
         self.compact_if_needed(user, book, tombstones)?;
         Ok(outcome)
@@ -293,28 +307,39 @@ impl Store {
         let prefix = book_prefix(user, book);
         let key = join(&prefix, href.as_bytes());
         let tombstones = (
-            &i.books, &i.cards, &i.bodies, &i.uids, &i.changes, &i.latest, &i.outbox, &i.accounts,
+            &i.books,
+            &i.cards,
+            &i.bodies,
+            &i.uids,
+            &i.changes,
+            &i.latest,
+            &i.outbox,
+            &i.accounts,
         )
-            .transaction(|(books, cards, bodies, uids, changes, latest, outbox, accounts)| {
-                let mut rec = read_book_tx(books, &prefix)?;
-                let Some(old) = read_card_tx(cards, &key)? else {
-                    return abort(StoreError::not_found(format!("card {href} does not exist")));
-                };
-                check_if_match(if_match, Some(&old), href).tx()?;
-                remove_card_tx(cards, bodies, uids, &prefix, &key, href, &old)?;
-                crate::changes::record_change_tx(changes, latest, &mut rec, &prefix, href, true)?;
-                rec.cards = rec.cards.saturating_sub(1);
-                books.insert(prefix.as_slice(), to_json(&rec).tx()?)?;
-                crate::remote::push_outbox_tx(
-                    outbox,
-                    accounts,
-                    user,
-                    book,
-                    href,
-                    OutboxOp::Delete { uid: old.uid },
-                )?;
-                Ok(rec.tombstones)
-            })?;
+            .transaction(
+                |(books, cards, bodies, uids, changes, latest, outbox, accounts)| {
+                    let mut rec = read_book_tx(books, &prefix)?;
+                    let Some(old) = read_card_tx(cards, &key)? else {
+                        return abort(StoreError::not_found(format!("card {href} does not exist")));
+                    };
+                    check_if_match(if_match, Some(&old), href).tx()?;
+                    remove_card_tx(cards, bodies, uids, &prefix, &key, href, &old)?;
+                    crate::changes::record_change_tx(
+                        changes, latest, &mut rec, &prefix, href, true,
+                    )?;
+                    rec.cards = rec.cards.saturating_sub(1);
+                    books.insert(prefix.as_slice(), to_json(&rec).tx()?)?;
+                    crate::remote::push_outbox_tx(
+                        outbox,
+                        accounts,
+                        user,
+                        book,
+                        href,
+                        OutboxOp::Delete { uid: old.uid },
+                    )?;
+                    Ok(rec.tombstones)
+                },
+            )?;
         self.flush()?;
         self.compact_if_needed(user, book, tombstones)
     }
@@ -333,7 +358,10 @@ pub(crate) fn remove_card_tx(
     cards.remove(key)?;
     bodies.remove(key)?;
     let uid_key = join(prefix, old.uid.as_bytes());
-    if uids.get(&uid_key)?.is_some_and(|h| h.as_ref() == href.as_bytes()) {
+    if uids
+        .get(&uid_key)?
+        .is_some_and(|h| h.as_ref() == href.as_bytes())
+    {
         uids.remove(uid_key)?;
     }
     Ok(())

@@ -94,7 +94,12 @@ impl Store {
     /// Keeps at most `keep` tombstones (the newest) in the book's change log: drops the older ones
     /// and every entry older than them, and raises the horizon to the newest dropped entry, so
     /// sync tokens below it become invalid.
-    pub fn compact_changes(&self, user: &str, book: BookName, keep: usize) -> Result<(), StoreError> {
+    pub fn compact_changes(
+        &self,
+        user: &str,
+        book: BookName,
+        keep: usize,
+    ) -> Result<(), StoreError> {
         let prefix = book_prefix(user, book);
         let mut entries = Vec::new();
         let mut tombstones = Vec::new();
@@ -111,33 +116,35 @@ impl Store {
             return Ok(());
         }
         let cut = tombstones[tombstones.len() - keep - 1];
-        let doomed: Vec<(u64, String)> = entries.into_iter().take_while(|(s, _)| *s <= cut).collect();
+        let doomed: Vec<(u64, String)> =
+            entries.into_iter().take_while(|(s, _)| *s <= cut).collect();
         let i = &self.inner;
-        let (removed, horizon) = (&i.books, &i.changes, &i.latest).transaction(|(books, changes, latest)| {
-            let mut rec = crate::cards::read_book_tx(books, &prefix)?;
-            let mut removed = 0usize;
-            for (seq, href) in &doomed {
-                let key = seq_key(&prefix, *seq);
-                // Gone already if a newer write of the href superseded it since the scan.
-                let Some(value) = changes.remove(key)? else {
-                    continue;
-                };
-                let (is_delete, _) = decode_change(&value).tx()?;
-                if is_delete {
-                    rec.tombstones = rec.tombstones.saturating_sub(1);
-                }
-                let latest_key = join(&prefix, href.as_bytes());
-                if let Some(l) = latest.get(&latest_key)? {
-                    if decode_latest(&l).tx()?.0 == *seq {
+        let (removed, horizon) =
+            (&i.books, &i.changes, &i.latest).transaction(|(books, changes, latest)| {
+                let mut rec = crate::cards::read_book_tx(books, &prefix)?;
+                let mut removed = 0usize;
+                for (seq, href) in &doomed {
+                    let key = seq_key(&prefix, *seq);
+                    // Gone already if a newer write of the href superseded it since the scan.
+                    let Some(value) = changes.remove(key)? else {
+                        continue;
+                    };
+                    let (is_delete, _) = decode_change(&value).tx()?;
+                    if is_delete {
+                        rec.tombstones = rec.tombstones.saturating_sub(1);
+                    }
+                    let latest_key = join(&prefix, href.as_bytes());
+                    if let Some(l) = latest.get(&latest_key)?
+                        && decode_latest(&l).tx()?.0 == *seq
+                    {
                         latest.remove(latest_key)?;
                     }
+                    removed += 1;
                 }
-                removed += 1;
-            }
-            rec.horizon = rec.horizon.max(cut);
-            books.insert(prefix.as_slice(), to_json(&rec).tx()?)?;
-            Ok((removed, rec.horizon))
-        })?;
+                rec.horizon = rec.horizon.max(cut);
+                books.insert(prefix.as_slice(), to_json(&rec).tx()?)?;
+                Ok((removed, rec.horizon))
+            })?;
         tracing::debug!(user, %book, removed, horizon, "compacted the change log");
         Ok(())
     }
@@ -166,7 +173,10 @@ fn check_token(since: u64, rec: &BookRecord) -> Result<(), StoreError> {
     if since > rec.seq {
         return Err(StoreError::new(
             ErrorKind::InvalidSyncToken,
-            format!("sync token {since} is newer than the address book ({}); resync", rec.seq),
+            format!(
+                "sync token {since} is newer than the address book ({}); resync",
+                rec.seq
+            ),
         ));
     }
     if since < rec.horizon {

@@ -2,8 +2,8 @@
 
 use crate::error::StoreError;
 use crate::types::BookName;
-use serde::{Deserialize, Serialize};
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 /// The key prefix of everything a user owns: the name's length (u32 big-endian), then its bytes.
@@ -63,7 +63,8 @@ pub(crate) fn etag_of(bytes: &[u8]) -> String {
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
 pub(crate) fn to_json<T: Serialize>(value: &T) -> Result<Vec<u8>, StoreError> {
-    serde_json::to_vec(value).map_err(|e| StoreError::corrupt(format!("cannot encode a record: {e}")))
+    serde_json::to_vec(value)
+        .map_err(|e| StoreError::corrupt(format!("cannot encode a record: {e}")))
 }
 
 pub(crate) fn from_json<T: DeserializeOwned>(bytes: &[u8], what: &str) -> Result<T, StoreError> {
@@ -181,7 +182,9 @@ pub(crate) fn decode_change(bytes: &[u8]) -> Result<(bool, String), StoreError> 
     match bytes.split_first() {
         Some((b'c', href)) => Ok((false, utf8(href, "change href")?)),
         Some((b'd', href)) => Ok((true, utf8(href, "change href")?)),
-        _ => Err(StoreError::corrupt("a stored change-log entry has an unknown kind")),
+        _ => Err(StoreError::corrupt(
+            "a stored change-log entry has an unknown kind",
+        )),
     }
 }
 
@@ -195,7 +198,9 @@ pub(crate) fn encode_latest(seq: u64, deleted: bool) -> Vec<u8> {
 
 pub(crate) fn decode_latest(bytes: &[u8]) -> Result<(u64, bool), StoreError> {
     if bytes.len() != 9 {
-        return Err(StoreError::corrupt("a stored change index entry has the wrong size"));
+        return Err(StoreError::corrupt(
+            "a stored change index entry has the wrong size",
+        ));
     }
     let mut w = [0; 8];
     w.copy_from_slice(&bytes[..8]);
@@ -253,7 +258,10 @@ mod tests {
             etag: "\"abc\"".into(),
         };
         assert_eq!(CardRecord::decode(&rec.encode()).unwrap(), rec);
-        assert_eq!(CardRecord::decode(&rec.encode()[..20]).unwrap_err().kind(), crate::ErrorKind::Corrupt);
+        assert_eq!(
+            CardRecord::decode(&rec.encode()[..20]).unwrap_err().kind(),
+            crate::ErrorKind::Corrupt
+        );
     }
 
     #[test]
@@ -293,7 +301,10 @@ mod tests {
 
     #[test]
     fn change_and_latest_values_round_trip() {
-        assert_eq!(decode_change(&encode_change(true, "a.vcf")).unwrap(), (true, "a.vcf".into()));
+        assert_eq!(
+            decode_change(&encode_change(true, "a.vcf")).unwrap(),
+            (true, "a.vcf".into())
+        );
         assert_eq!(decode_latest(&encode_latest(9, false)).unwrap(), (9, false));
     }
 }

@@ -205,7 +205,9 @@ pub(crate) fn now_unix() -> i64 {
 }
 
 /// Shorthand for aborting a sled transaction with a store error.
-pub(crate) fn abort<T>(err: StoreError) -> sled::transaction::ConflictableTransactionResult<T, StoreError> {
+pub(crate) fn abort<T>(
+    err: StoreError,
+) -> sled::transaction::ConflictableTransactionResult<T, StoreError> {
     Err(sled::transaction::ConflictableTransactionError::Abort(err))
 }
 

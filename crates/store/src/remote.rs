@@ -80,7 +80,10 @@ fn unmap_resource_tx(
     href: &str,
 ) -> ConflictableTransactionResult<(), StoreError> {
     let key = join(prefix, resource_name.as_bytes());
-    if resources.get(&key)?.is_some_and(|h| h.as_ref() == href.as_bytes()) {
+    if resources
+        .get(&key)?
+        .is_some_and(|h| h.as_ref() == href.as_bytes())
+    {
         resources.remove(key)?;
     }
     Ok(())
@@ -152,34 +155,43 @@ impl Store {
         };
         let key = join(&prefix, href.as_bytes());
         let (etag, tombstones) = (
-            &i.books, &i.cards, &i.bodies, &i.uids, &i.links, &i.resources, &i.changes, &i.latest,
+            &i.books,
+            &i.cards,
+            &i.bodies,
+            &i.uids,
+            &i.links,
+            &i.resources,
+            &i.changes,
+            &i.latest,
         )
-            .transaction(|(books, cards, bodies, uids, links, resources, changes, latest)| {
-                let mut rec = read_book_tx(books, &prefix)?;
-                let existing = read_card_tx(cards, &key)?;
-                if let Some(want) = expected_etag {
-                    let current = existing.as_ref().map(|c| c.etag.as_str());
-                    let lost = match &change {
-                        RemoteChange::Upsert { .. } => current != Some(want),
-                        RemoteChange::Delete { .. } => current.is_some_and(|c| c != want),
-                    };
-                    if lost {
-                        return abort(StoreError::new(
-                            ErrorKind::Conflict,
-                            format!(
-                                "card {href} changed since etag {want} (now {}); merge again",
-                                current.unwrap_or("deleted")
-                            ),
-                        ));
+            .transaction(
+                |(books, cards, bodies, uids, links, resources, changes, latest)| {
+                    let mut rec = read_book_tx(books, &prefix)?;
+                    let existing = read_card_tx(cards, &key)?;
+                    if let Some(want) = expected_etag {
+                        let current = existing.as_ref().map(|c| c.etag.as_str());
+                        let lost = match &change {
+                            RemoteChange::Upsert { .. } => current != Some(want),
+                            RemoteChange::Delete { .. } => current.is_some_and(|c| c != want),
+                        };
+                        if lost {
+                            return abort(StoreError::new(
+                                ErrorKind::Conflict,
+                                format!(
+                                    "card {href} changed since etag {want} (now {}); merge again",
+                                    current.unwrap_or("deleted")
+                                ),
+                            ));
+                        }
                     }
-                }
-                match &change {
-                    RemoteChange::Upsert {
-                        uid, vcard, link, ..
-                    } => {
-                        let uid_key = join(&prefix, uid.as_bytes());
-                        if let Some(other) = uids.get(&uid_key)? {
-                            if other.as_ref() != href.as_bytes() {
+                    match &change {
+                        RemoteChange::Upsert {
+                            uid, vcard, link, ..
+                        } => {
+                            let uid_key = join(&prefix, uid.as_bytes());
+                            if let Some(other) = uids.get(&uid_key)?
+                                && other.as_ref() != href.as_bytes()
+                            {
                                 let other = utf8(&other, "href").tx()?;
                                 return abort(StoreError::new(
                                     ErrorKind::UidConflict {
@@ -188,50 +200,50 @@ impl Store {
                                     format!("uid {uid} is already used by card {other}"),
                                 ));
                             }
-                        }
-                        write_link_tx(links, resources, &prefix, &href, link)?;
-                        let etag = etag_of(vcard);
-                        if let Some(old) = &existing {
-                            if old.etag == etag && &old.uid == uid {
-                                return Ok((Some(etag), rec.tombstones));
+                            write_link_tx(links, resources, &prefix, &href, link)?;
+                            let etag = etag_of(vcard);
+                            if let Some(old) = &existing {
+                                if old.etag == etag && &old.uid == uid {
+                                    return Ok((Some(etag), rec.tombstones));
+                                }
+                                if &old.uid != uid {
+                                    uids.remove(join(&prefix, old.uid.as_bytes()))?;
+                                }
                             }
-                            if &old.uid != uid {
-                                uids.remove(join(&prefix, old.uid.as_bytes()))?;
-                            }
-                        }
-                        let seq = crate::changes::record_change_tx(
-                            changes, latest, &mut rec, &prefix, &href, false,
-                        )?;
-                        if existing.is_none() {
-                            rec.cards += 1;
-                        }
-                        let card = CardRecord {
-                            seq,
-                            len: vcard.len() as u64,
-                            modified,
-                            uid: uid.clone(),
-                            etag: etag.clone(),
-                        };
-                        cards.insert(key.as_slice(), card.encode())?;
-                        bodies.insert(key.as_slice(), encode_body(seq, vcard))?;
-                        uids.insert(uid_key, href.as_bytes())?;
-                        books.insert(prefix.as_slice(), to_json(&rec).tx()?)?;
-                        Ok((Some(etag), rec.tombstones))
-                    }
-                    RemoteChange::Delete { .. } => {
-                        remove_link_tx(links, resources, &prefix, &href)?;
-                        if let Some(old) = &existing {
-                            remove_card_tx(cards, bodies, uids, &prefix, &key, &href, old)?;
-                            crate::changes::record_change_tx(
-                                changes, latest, &mut rec, &prefix, &href, true,
+                            let seq = crate::changes::record_change_tx(
+                                changes, latest, &mut rec, &prefix, &href, false,
                             )?;
-                            rec.cards = rec.cards.saturating_sub(1);
+                            if existing.is_none() {
+                                rec.cards += 1;
+                            }
+                            let card = CardRecord {
+                                seq,
+                                len: vcard.len() as u64,
+                                modified,
+                                uid: uid.clone(),
+                                etag: etag.clone(),
+                            };
+                            cards.insert(key.as_slice(), card.encode())?;
+                            bodies.insert(key.as_slice(), encode_body(seq, vcard))?;
+                            uids.insert(uid_key, href.as_bytes())?;
                             books.insert(prefix.as_slice(), to_json(&rec).tx()?)?;
+                            Ok((Some(etag), rec.tombstones))
                         }
-                        Ok((None, rec.tombstones))
+                        RemoteChange::Delete { .. } => {
+                            remove_link_tx(links, resources, &prefix, &href)?;
+                            if let Some(old) = &existing {
+                                remove_card_tx(cards, bodies, uids, &prefix, &key, &href, old)?;
+                                crate::changes::record_change_tx(
+                                    changes, latest, &mut rec, &prefix, &href, true,
+                                )?;
+                                rec.cards = rec.cards.saturating_sub(1);
+                                books.insert(prefix.as_slice(), to_json(&rec).tx()?)?;
+                            }
+                            Ok((None, rec.tombstones))
+                        }
                     }
-                }
-            })?;
+                },
+            )?;
         self.compact_if_needed(user, book, tombstones)?;
         Ok(etag)
     }
@@ -274,8 +286,9 @@ impl Store {
         link: GoogleLink,
     ) -> Result<(), StoreError> {
         let prefix = book_prefix(user, book);
-        (&self.inner.links, &self.inner.resources)
-            .transaction(|(links, resources)| write_link_tx(links, resources, &prefix, href, &link))?;
+        (&self.inner.links, &self.inner.resources).transaction(|(links, resources)| {
+            write_link_tx(links, resources, &prefix, href, &link)
+        })?;
         Ok(())
     }
 
@@ -288,7 +301,11 @@ impl Store {
     }
 
     /// Every `(href, link)` of the book, sorted by href (for full reconciles).
-    pub fn links(&self, user: &str, book: BookName) -> Result<Vec<(String, GoogleLink)>, StoreError> {
+    pub fn links(
+        &self,
+        user: &str,
+        book: BookName,
+    ) -> Result<Vec<(String, GoogleLink)>, StoreError> {
         let prefix = book_prefix(user, book);
         self.inner
             .links

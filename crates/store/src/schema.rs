@@ -10,17 +10,29 @@ const VERSION_KEY: &[u8] = b"schema_version";
 /// Trees a store of any version may hold data in; used to tell a fresh database from one that
 /// predates the version key.
 const DATA_TREES: &[&str] = &[
-    "users", "accounts", "books", "cards", "bodies", "uids", "links", "resources", "changes",
-    "latest", "outbox", "meta", "groups",
+    "users",
+    "accounts",
+    "books",
+    "cards",
+    "bodies",
+    "uids",
+    "links",
+    "resources",
+    "changes",
+    "latest",
+    "outbox",
+    "meta",
+    "groups",
 ];
 
 pub(crate) fn read_version(db: &sled::Db) -> Result<Option<u64>, StoreError> {
     match db.get(VERSION_KEY)? {
         None => Ok(None),
         Some(v) => {
-            let bytes: [u8; 8] = v.as_ref().try_into().map_err(|_| {
-                StoreError::corrupt("the store's schema version key is not a u64")
-            })?;
+            let bytes: [u8; 8] = v
+                .as_ref()
+                .try_into()
+                .map_err(|_| StoreError::corrupt("the store's schema version key is not a u64"))?;
             Ok(Some(u64::from_be_bytes(bytes)))
         }
     }

@@ -1,15 +1,17 @@
 //! Bridge users (CardDAV logins): create, read, list, remove with all their data.
 
+use crate::Store;
 use crate::codec::{from_json, to_json, user_prefix};
 use crate::error::StoreError;
 use crate::types::User;
-use crate::Store;
 use sled::Transactional;
 
 impl Store {
     /// Creates or replaces a user.
     pub fn put_user(&self, user: &User) -> Result<(), StoreError> {
-        self.inner.users.insert(user.name.as_bytes(), to_json(user)?)?;
+        self.inner
+            .users
+            .insert(user.name.as_bytes(), to_json(user)?)?;
         self.flush()
     }
 

@@ -115,8 +115,10 @@ pub trait PeopleApi: Send + Sync + 'static {
     /// Every user contact group (system groups left out), with its members.
     fn groups(&self) -> impl Future<Output = Result<Vec<GroupWithMembers>, ApiError>> + Send;
 
-    fn create_group(&self, name: &str)
-    -> impl Future<Output = Result<ContactGroup, ApiError>> + Send;
+    fn create_group(
+        &self,
+        name: &str,
+    ) -> impl Future<Output = Result<ContactGroup, ApiError>> + Send;
 
     fn rename_group(
         &self,
@@ -124,8 +126,10 @@ pub trait PeopleApi: Send + Sync + 'static {
         name: &str,
     ) -> impl Future<Output = Result<ContactGroup, ApiError>> + Send;
 
-    fn delete_group(&self, resource_name: &str)
-    -> impl Future<Output = Result<(), ApiError>> + Send;
+    fn delete_group(
+        &self,
+        resource_name: &str,
+    ) -> impl Future<Output = Result<(), ApiError>> + Send;
 
     /// `contactGroups.members.modify`.
     fn modify_members(

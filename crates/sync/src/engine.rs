@@ -241,10 +241,7 @@ fn escape(text: &str) -> String {
 }
 
 fn group_uid(resource: &str) -> String {
-    format!(
-        "group-{}",
-        resource.rsplit('/').next().unwrap_or(resource)
-    )
+    format!("group-{}", resource.rsplit('/').next().unwrap_or(resource))
 }
 
 impl<A: PeopleApi> SyncEngine<A> {
@@ -397,9 +394,8 @@ impl<A: PeopleApi> SyncEngine<A> {
         let last_full: Option<i64> = self
             .meta_string(META_LAST_FULL)?
             .and_then(|s| s.parse().ok());
-        let due = last_full.is_none_or(|t| {
-            now_unix() - t >= self.config.full_reconcile_every.as_secs() as i64
-        });
+        let due = last_full
+            .is_none_or(|t| now_unix() - t >= self.config.full_reconcile_every.as_secs() as i64);
         let uncertain = !self.pending_creates()?.is_empty();
         let listing = match token.as_deref() {
             Some(t) if !due && !uncertain => match self.api.connections(Some(t)).await {
@@ -502,7 +498,10 @@ impl<A: PeopleApi> SyncEngine<A> {
             let parsed = match vcard_map::parse_one(&card.vcard) {
                 Ok((parsed, _)) => parsed,
                 Err(e) => {
-                    warn!(href = entry.href, "stored card does not parse, not pushed: {e}");
+                    warn!(
+                        href = entry.href,
+                        "stored card does not parse, not pushed: {e}"
+                    );
                     continue;
                 }
             };
@@ -607,7 +606,11 @@ impl<A: PeopleApi> SyncEngine<A> {
                 Op::GroupPullDelete { resource, href } => {
                     if let Some(href) = href {
                         let etag = snap.metas.get(href).map(|m| m.etag.as_str());
-                        self.apply(BookName::Contacts, RemoteChange::Delete { href: href.clone() }, etag)?;
+                        self.apply(
+                            BookName::Contacts,
+                            RemoteChange::Delete { href: href.clone() },
+                            etag,
+                        )?;
                     }
                     self.store.remove_group(self.user(), resource)?;
                     report.group_ops += 1;
@@ -659,8 +662,14 @@ impl<A: PeopleApi> SyncEngine<A> {
                 Err(e) => return Err(e.into()),
             }
             for (href, _) in &deletes {
-                self.apply(BookName::Contacts, RemoteChange::Delete { href: (*href).clone() }, None)
-                    .or_else(ignore_not_found)?;
+                self.apply(
+                    BookName::Contacts,
+                    RemoteChange::Delete {
+                        href: (*href).clone(),
+                    },
+                    None,
+                )
+                .or_else(ignore_not_found)?;
             }
             report.deleted += deletes.len();
         }
@@ -693,7 +702,10 @@ impl<A: PeopleApi> SyncEngine<A> {
             } => {
                 let group = match self.api.create_group(name).await {
                     Ok(g) => g,
-                    Err(e) if e.kind == ApiErrorKind::InvalidRequest || e.kind == ApiErrorKind::Conflict => {
+                    Err(e)
+                        if e.kind == ApiErrorKind::InvalidRequest
+                            || e.kind == ApiErrorKind::Conflict =>
+                    {
                         report.rejected.push(format!("group {href} {name:?}: {e}"));
                         return Ok(());
                     }
@@ -798,7 +810,9 @@ impl<A: PeopleApi> SyncEngine<A> {
         let href = href.map_or_else(|| format!("{uid}.vcf"), str::to_owned);
         let mut member_uids = Vec::new();
         for m in &g.members {
-            if let Some(h) = self.store.href_for_resource(self.user(), BookName::Contacts, m)?
+            if let Some(h) = self
+                .store
+                .href_for_resource(self.user(), BookName::Contacts, m)?
                 && let Some(meta) = self.store.card(self.user(), BookName::Contacts, &h)?
             {
                 member_uids.push(meta.uid);
@@ -881,10 +895,7 @@ impl<A: PeopleApi> SyncEngine<A> {
             return Ok(false);
         };
         let mut card = vcard_map::person_to_card(person, table);
-        let existing_uid = self
-            .store
-            .card(self.user(), book, href)?
-            .map(|c| c.uid);
+        let existing_uid = self.store.card(self.user(), book, href)?.map(|c| c.uid);
         let uid = existing_uid
             .or_else(|| card.uid().map(str::to_owned))
             .unwrap_or_else(|| resource.rsplit('/').next().unwrap_or(&resource).to_owned());
@@ -905,11 +916,16 @@ impl<A: PeopleApi> SyncEngine<A> {
         match self.apply(book, change, expected_etag) {
             Ok(_) => Ok(true),
             Err(e) if is_conflict(&e) => {
-                debug!(href, "client wrote meanwhile; keeping its card, moving the link");
+                debug!(
+                    href,
+                    "client wrote meanwhile; keeping its card, moving the link"
+                );
                 self.store.set_link(self.user(), book, href, link)?;
                 Ok(false)
             }
-            Err(SyncError::Store(e)) if matches!(e.kind(), store::ErrorKind::UidConflict { .. }) => {
+            Err(SyncError::Store(e))
+                if matches!(e.kind(), store::ErrorKind::UidConflict { .. }) =>
+            {
                 warn!(href, "uid already used by another card: {e}");
                 Ok(false)
             }
@@ -942,7 +958,10 @@ impl<A: PeopleApi> SyncEngine<A> {
                     match self.apply(book, RemoteChange::Delete { href: href.clone() }, etag) {
                         Ok(_) => report.removed += 1,
                         Err(e) if is_conflict(&e) => {
-                            debug!(href, "client edited a card google deleted; it is created again next round");
+                            debug!(
+                                href,
+                                "client edited a card google deleted; it is created again next round"
+                            );
                         }
                         Err(e) => ignore_not_found(e)?,
                     }
@@ -1120,7 +1139,9 @@ impl<A: PeopleApi> SyncEngine<A> {
             if let Some(uid) = &uid
                 && person.client_data(UID_KEY) != Some(uid.as_str())
             {
-                person.client_data.retain(|c| c.key.as_deref() != Some(UID_KEY));
+                person
+                    .client_data
+                    .retain(|c| c.key.as_deref() != Some(UID_KEY));
                 person.client_data.push(people::ClientData {
                     key: Some(UID_KEY.to_owned()),
                     value: Some(uid.clone()),
@@ -1191,10 +1212,7 @@ fn keep_system_memberships(update: &mut Person, current: &Person, mask: &[Person
     if !mask.contains(&PersonField::Memberships) {
         return;
     }
-    let have: BTreeSet<String> = update
-        .group_resource_names()
-        .map(str::to_owned)
-        .collect();
+    let have: BTreeSet<String> = update.group_resource_names().map(str::to_owned).collect();
     for m in &current.memberships {
         let Some(name) = m
             .contact_group_membership

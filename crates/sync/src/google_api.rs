@@ -113,7 +113,11 @@ impl PeopleApi for google::GoogleClient {
         Ok(self.create_contact_group(&group).await?)
     }
 
-    async fn rename_group(&self, group: &ContactGroup, name: &str) -> Result<ContactGroup, ApiError> {
+    async fn rename_group(
+        &self,
+        group: &ContactGroup,
+        name: &str,
+    ) -> Result<ContactGroup, ApiError> {
         let mut renamed = group.clone();
         renamed.name = Some(name.to_owned());
         Ok(self.update_contact_group(&renamed, &["name"]).await?)

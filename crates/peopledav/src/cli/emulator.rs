@@ -47,7 +47,11 @@ pub fn config(args: &Args) -> anyhow::Result<EmulatorConfig> {
             .enumerate()
             .map(|(i, token)| AccountConfig {
                 token: token.clone(),
-                email: format!("user{}@{}", i + 1, args.workspace.as_deref().unwrap_or("example.com")),
+                email: format!(
+                    "user{}@{}",
+                    i + 1,
+                    args.workspace.as_deref().unwrap_or("example.com")
+                ),
                 workspace_domain: None,
             })
             .collect();
@@ -59,13 +63,14 @@ pub fn config(args: &Args) -> anyhow::Result<EmulatorConfig> {
     }
     config.seed = match (&args.seed, args.seed_count) {
         (Some(file), _) => Seed::Persons(
-            emulator::load_seed_file(file).with_context(|| format!("cannot load seed file {}", file.display()))?,
+            emulator::load_seed_file(file)
+                .with_context(|| format!("cannot load seed file {}", file.display()))?,
         ),
         (None, Some(n)) => Seed::Count(n),
         (None, None) => Seed::None,
     };
     if let Some(faults) = &args.faults {
-        config.faults = faults.clone();
+        config.faults = *faults;
     }
     config.sync_delay = Duration::from_secs(args.sync_delay);
     Ok(config)
@@ -76,11 +81,19 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
     let tokens: Vec<String> = config.accounts.iter().map(|a| a.token.clone()).collect();
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
-        .with_context(|| format!("cannot listen on {}: is another program using it? choose another with --listen", args.listen))?;
+        .with_context(|| {
+            format!(
+                "cannot listen on {}: is another program using it? choose another with --listen",
+                args.listen
+            )
+        })?;
     let addr = listener.local_addr()?;
     eprintln!("People API emulator (not Google) listening on http://{addr}");
     eprintln!("  accounts (bearer tokens): {}", tokens.join(", "));
-    eprintln!("  e.g. curl -H 'Authorization: Bearer {}' 'http://{addr}/v1/people/me/connections?personFields=names'", tokens[0]);
+    eprintln!(
+        "  e.g. curl -H 'Authorization: Bearer {}' 'http://{addr}/v1/people/me/connections?personFields=names'",
+        tokens[0]
+    );
     Emulator::new(config).serve(listener).await?;
     Ok(ExitCode::SUCCESS)
 }

@@ -1,7 +1,10 @@
 //! One module per subcommand; each exposes `Args` (clap) and `run`.
 
 pub mod convert;
+pub mod demo;
 pub mod emulator;
+pub mod serve;
+pub mod sync;
 pub mod user;
 
 use std::future::Future;

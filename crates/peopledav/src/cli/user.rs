@@ -49,23 +49,27 @@ pub fn run(args: Args, config: Option<&std::path::Path>) -> anyhow::Result<ExitC
             password_stdin,
         } => {
             validate_name(&name)?;
-            if let Some(config) = &config {
-                if config.account(&account).is_none() {
-                    let known: Vec<_> = config.accounts.iter().map(|a| a.name.as_str()).collect();
-                    bail!(
-                        "no [[account]] named {account:?} in the config file (known: {})",
-                        known.join(", ")
-                    );
-                }
+            if let Some(config) = &config
+                && config.account(&account).is_none()
+            {
+                let known: Vec<_> = config.accounts.iter().map(|a| a.name.as_str()).collect();
+                bail!(
+                    "no [[account]] named {account:?} in the config file (known: {})",
+                    known.join(", ")
+                );
             }
             if store.user(&name)?.is_some() {
-                bail!("user {name:?} exists already: use `peopledav user passwd {name}` to change its password");
+                bail!(
+                    "user {name:?} exists already: use `peopledav user passwd {name}` to change its password"
+                );
             }
             let password = read_password(password_stdin, &name)?;
             store.put_user(&User {
                 name: name.clone(),
                 password_hash: hash_password(&password)?,
-                google: GoogleAccountRef { label: account.clone() },
+                google: GoogleAccountRef {
+                    label: account.clone(),
+                },
             })?;
             store.flush()?;
             eprintln!("user {name} added, bound to account {account}");

@@ -1,0 +1,136 @@
+//! `peopledav serve`: the bridge for real, as the config file describes it.
+
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use carddav::DavConfig;
+use google::{Auth, ClientConfig, GoogleClient, Scopes};
+use sync::EngineConfig;
+
+use crate::bridge::{self, Binding, BridgeConfig};
+use crate::config::{AccountAuth, AccountConfig, BookKind, Config, ConflictPolicy};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {}
+
+pub async fn run(_args: Args, config: Option<&Path>) -> anyhow::Result<ExitCode> {
+    let Some(path) = config else {
+        bail!(
+            "peopledav serve needs a config file: pass --config FILE (start from config/peopledav.example.toml), or try `peopledav demo`"
+        );
+    };
+    let config = Config::load(path)?;
+    if config.tls.is_some() {
+        bail!(
+            "{}: [tls] is not supported by this version; remove it and terminate TLS in a reverse proxy (see docs/operations.md)",
+            path.display()
+        );
+    }
+    let store = super::open_store(&config.data_dir)?;
+    let users = store.users()?;
+    if users.is_empty() {
+        eprintln!(
+            "warning: no CardDAV users yet; add one with `peopledav --config {} user add NAME --account ACCOUNT`",
+            path.display()
+        );
+    }
+    let mut bindings = Vec::new();
+    for user in users {
+        let account = config.account(&user.google.label).with_context(|| {
+            format!(
+                "user {:?} is bound to account {:?}, which {} does not define: add that [[account]] or remove the user",
+                user.name,
+                user.google.label,
+                path.display()
+            )
+        })?;
+        bindings.push(Binding {
+            client: client(account).await?,
+            engine: engine_config(&config, account, &user.name),
+            user: user.name,
+        });
+    }
+    let listener = bridge::bind(
+        config.listen,
+        "listen in the config file (or PEOPLEDAV_LISTEN)",
+    )
+    .await?;
+    eprintln!(
+        "peopledav serving CardDAV on http://{}/dav/ for {} user(s)",
+        listener.local_addr()?,
+        bindings.len()
+    );
+    bridge::run(
+        BridgeConfig {
+            store,
+            bindings,
+            interval: Duration::from_secs(config.sync.interval_secs),
+            dav: DavConfig {
+                max_resource_size: config.limits.max_resource_size,
+                body_limit: config.limits.max_body,
+                request_timeout: Duration::from_secs(config.limits.request_timeout_secs),
+                ..DavConfig::default()
+            },
+        },
+        listener,
+    )
+    .await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The People API client of one configured account.
+pub async fn client(account: &AccountConfig) -> anyhow::Result<GoogleClient> {
+    let (auth, base_url) = match &account.auth {
+        AccountAuth::Oauth {
+            client_secret_file,
+            token_file,
+        } => (
+            Auth::InstalledApp {
+                client_secret_file: client_secret_file.clone(),
+                token_file: token_file.clone(),
+            },
+            None,
+        ),
+        AccountAuth::ServiceAccount { key_file, subject } => (
+            Auth::ServiceAccount {
+                key_file: key_file.clone(),
+                subject: subject.clone(),
+            },
+            None,
+        ),
+        AccountAuth::Emulator { url, token } => (Auth::Static(token.clone()), Some(url.clone())),
+    };
+    let mut config = ClientConfig::new(auth);
+    if let Some(url) = base_url {
+        config.base_url = url;
+        config.pacing = google::Pacing::unlimited();
+    }
+    config.scopes = Scopes {
+        other_contacts: account.books.contains(&BookKind::Other),
+        directory: account.books.contains(&BookKind::Directory),
+    };
+    GoogleClient::new(config).await.with_context(|| {
+        format!(
+            "cannot set up the Google client of account {:?}",
+            account.name
+        )
+    })
+}
+
+/// The sync engine settings of one user.
+pub fn engine_config(config: &Config, account: &AccountConfig, user: &str) -> EngineConfig {
+    let mut engine = EngineConfig::new(user);
+    engine.conflict_policy = match config.sync.conflict_policy {
+        ConflictPolicy::NewestWins => sync::ConflictPolicy::NewestWins,
+        ConflictPolicy::GoogleWins => sync::ConflictPolicy::GoogleWins,
+        ConflictPolicy::ClientWins => sync::ConflictPolicy::ClientWins,
+    };
+    engine.mass_delete_share = config.sync.mass_delete_share;
+    engine.mass_delete_min = config.sync.mass_delete_min;
+    engine.full_reconcile_every =
+        Duration::from_secs(config.sync.full_reconcile_hours.max(1) * 3600);
+    engine.other_contacts = account.books.contains(&BookKind::Other);
+    engine
+}
