@@ -27,6 +27,8 @@ enum Command {
     Demo(cli::demo::Args),
     /// Run the bridge as the config file describes it.
     Serve(cli::serve::Args),
+    /// Grant peopledav access to a Google account (OAuth in the browser, once).
+    Login(cli::login::Args),
     /// Run one sync round now for every user (or one), and print what it did.
     Sync(cli::sync::Args),
     /// Convert between vCard and People API Person JSON.
@@ -39,9 +41,11 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    init_logging(cli.config.as_deref());
     let result = match cli.command {
         Command::Demo(args) => cli::run_async(cli::demo::run(args)),
         Command::Serve(args) => cli::run_async(cli::serve::run(args, cli.config.as_deref())),
+        Command::Login(args) => cli::run_async(cli::login::run(args, cli.config.as_deref())),
         Command::Sync(args) => cli::run_async(cli::sync::run(args, cli.config.as_deref())),
         Command::Convert(args) => cli::convert::run(args),
         Command::Emulator(args) => cli::run_async(cli::emulator::run(args)),
@@ -54,4 +58,29 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Logs to stderr as the config file's `[log]` says (`PEOPLEDAV_LOG` overrides the level);
+/// without a config, `PEOPLEDAV_LOG` or `RUST_LOG`, `info` by default. A config that does not
+/// load is reported by the command itself.
+fn init_logging(config: Option<&std::path::Path>) {
+    let log = config
+        .and_then(|p| config::Config::load(p).ok())
+        .map(|c| c.log);
+    let level = match &log {
+        Some(log) => log.level.clone(),
+        None => std::env::var("PEOPLEDAV_LOG")
+            .or_else(|_| std::env::var("RUST_LOG"))
+            .unwrap_or_else(|_| "info".into()),
+    };
+    let filter = tracing_subscriber::EnvFilter::try_new(&level)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = if log.is_some_and(|l| l.format == config::LogFormat::Json) {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
 }

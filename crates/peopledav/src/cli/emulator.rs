@@ -31,6 +31,10 @@ pub struct Args {
     /// Seconds before a write shows up in sync results (Google documents minutes).
     #[arg(long, default_value_t = 0)]
     sync_delay: u64,
+    /// Keep the address books in this file: loaded at start (the seed is used only when it does
+    /// not exist yet) and saved after every change and on exit.
+    #[arg(long)]
+    state: Option<PathBuf>,
 }
 
 fn parse_faults(s: &str) -> Result<FaultSpec, String> {
@@ -73,6 +77,7 @@ pub fn config(args: &Args) -> anyhow::Result<EmulatorConfig> {
         config.faults = *faults;
     }
     config.sync_delay = Duration::from_secs(args.sync_delay);
+    config.state_file = args.state.clone();
     Ok(config)
 }
 
@@ -94,6 +99,13 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
         "  e.g. curl -H 'Authorization: Bearer {}' 'http://{addr}/v1/people/me/connections?personFields=names'",
         tokens[0]
     );
-    Emulator::new(config).serve(listener).await?;
+    let emulator = Emulator::open(config).context("cannot load the emulator state file")?;
+    tokio::select! {
+        served = emulator.clone().serve(listener) => served?,
+        _ = crate::bridge::shutdown_signal() => {}
+    }
+    emulator
+        .save()
+        .context("cannot save the emulator state file")?;
     Ok(ExitCode::SUCCESS)
 }

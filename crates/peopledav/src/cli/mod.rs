@@ -3,6 +3,7 @@
 pub mod convert;
 pub mod demo;
 pub mod emulator;
+pub mod login;
 pub mod serve;
 pub mod sync;
 pub mod user;
