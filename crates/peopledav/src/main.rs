@@ -27,6 +27,10 @@ enum Command {
     Demo(cli::demo::Args),
     /// Run the bridge as the config file describes it.
     Serve(cli::serve::Args),
+    /// Import a .vcf file into a user's contacts (and so into Google), skipping duplicates.
+    Import(cli::import::Args),
+    /// Export a user's address book as one .vcf file.
+    Export(cli::export::Args),
     /// Grant peopledav access to a Google account (OAuth in the browser, once).
     Login(cli::login::Args),
     /// Run one sync round now for every user (or one), and print what it did.
@@ -45,6 +49,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Demo(args) => cli::run_async(cli::demo::run(args)),
         Command::Serve(args) => cli::run_async(cli::serve::run(args, cli.config.as_deref())),
+        Command::Import(args) => cli::run_async(cli::import::run(args, cli.config.as_deref())),
+        Command::Export(args) => cli::export::run(args, cli.config.as_deref()),
         Command::Login(args) => cli::run_async(cli::login::run(args, cli.config.as_deref())),
         Command::Sync(args) => cli::run_async(cli::sync::run(args, cli.config.as_deref())),
         Command::Convert(args) => cli::convert::run(args),

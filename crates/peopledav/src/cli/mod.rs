@@ -3,6 +3,8 @@
 pub mod convert;
 pub mod demo;
 pub mod emulator;
+pub mod export;
+pub mod import;
 pub mod login;
 pub mod serve;
 pub mod sync;
