@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use base64::Engine as _;
 use http::HeaderMap;
 use sha2::{Digest, Sha256};
@@ -85,7 +85,10 @@ fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
 
 /// Authenticates a request: the user name on success, `Unauthorized` (after the configured
 /// delay, and logged) on failure.
-pub(crate) async fn authenticate(state: &DavState, headers: &HeaderMap) -> Result<String, DavError> {
+pub(crate) async fn authenticate(
+    state: &DavState,
+    headers: &HeaderMap,
+) -> Result<String, DavError> {
     let Some((user, password)) = basic_credentials(headers) else {
         return Err(DavError::Unauthorized);
     };
@@ -141,8 +144,14 @@ mod tests {
         let mut h = HeaderMap::new();
         assert_eq!(basic_credentials(&h), None);
         // "alice:pa:ss" — the password may contain colons.
-        h.insert(http::header::AUTHORIZATION, "Basic YWxpY2U6cGE6c3M=".parse().unwrap());
-        assert_eq!(basic_credentials(&h), Some(("alice".into(), "pa:ss".into())));
+        h.insert(
+            http::header::AUTHORIZATION,
+            "Basic YWxpY2U6cGE6c3M=".parse().unwrap(),
+        );
+        assert_eq!(
+            basic_credentials(&h),
+            Some(("alice".into(), "pa:ss".into()))
+        );
         h.insert(http::header::AUTHORIZATION, "Bearer abc".parse().unwrap());
         assert_eq!(basic_credentials(&h), None);
         h.insert(http::header::AUTHORIZATION, "Basic !!!".parse().unwrap());

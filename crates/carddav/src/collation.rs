@@ -64,7 +64,12 @@ pub struct TextMatch {
 }
 
 impl TextMatch {
-    pub fn new(collation: Collation, match_type: MatchType, negate: bool, needle: &str) -> TextMatch {
+    pub fn new(
+        collation: Collation,
+        match_type: MatchType,
+        negate: bool,
+        needle: &str,
+    ) -> TextMatch {
         TextMatch {
             collation,
             match_type,
@@ -105,11 +110,21 @@ mod tests {
 
     #[test]
     fn unicode_casemap_folds_beyond_ascii() {
-        let m = tm(Collation::UnicodeCasemap, MatchType::Equals, false, "STRASSE");
+        let m = tm(
+            Collation::UnicodeCasemap,
+            MatchType::Equals,
+            false,
+            "STRASSE",
+        );
         assert!(m.matches("straße"));
         let m = tm(Collation::UnicodeCasemap, MatchType::Contains, false, "élo");
         assert!(m.matches("Hélène ÉLOÏSE"));
-        let m = tm(Collation::UnicodeCasemap, MatchType::StartsWith, false, "ΣΩ");
+        let m = tm(
+            Collation::UnicodeCasemap,
+            MatchType::StartsWith,
+            false,
+            "ΣΩ",
+        );
         assert!(m.matches("σωκράτης"));
     }
 

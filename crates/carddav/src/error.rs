@@ -74,7 +74,9 @@ impl Precondition {
             Precondition::SupportedFilter => "<C:supported-filter/>".into(),
             Precondition::NeedPrivileges => "<D:need-privileges/>".into(),
             Precondition::ResourceMustBeNull => "<D:resource-must-be-null/>".into(),
-            Precondition::NumberOfMatchesWithinLimits => "<D:number-of-matches-within-limits/>".into(),
+            Precondition::NumberOfMatchesWithinLimits => {
+                "<D:number-of-matches-within-limits/>".into()
+            }
         }
     }
 }

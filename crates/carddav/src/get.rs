@@ -21,7 +21,10 @@ pub(crate) async fn handle(ctx: Ctx, head: bool) -> Result<Response, DavError> {
     } = ctx;
     let (body, etag, modified) = match path {
         DavPath::Card(_, book, href) => {
-            let card = state.store.card(&user, book, &href)?.ok_or(DavError::NotFound)?;
+            let card = state
+                .store
+                .card(&user, book, &href)?
+                .ok_or(DavError::NotFound)?;
             let r = render(&card, want, &[]);
             (r.body.into_owned(), Some(r.etag), Some(card.modified))
         }
@@ -44,7 +47,9 @@ pub(crate) async fn handle(ctx: Ctx, head: bool) -> Result<Response, DavError> {
         _ => return Err(DavError::MethodNotAllowed),
     };
     if let Some(etag) = &etag
-        && let Some(inm) = headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok())
+        && let Some(inm) = headers
+            .get(header::IF_NONE_MATCH)
+            .and_then(|v| v.to_str().ok())
         && inm.split(',').any(|t| t.trim() == etag || t.trim() == "*")
     {
         return Ok(StatusCode::NOT_MODIFIED.into_response());
@@ -59,7 +64,11 @@ pub(crate) async fn handle(ctx: Ctx, head: bool) -> Result<Response, DavError> {
     if let Some(m) = modified {
         builder = builder.header(header::LAST_MODIFIED, crate::props::http_date(m));
     }
-    let body = if head { Body::empty() } else { Body::from(body) };
+    let body = if head {
+        Body::empty()
+    } else {
+        Body::from(body)
+    };
     builder
         .body(body)
         .map_err(|e| DavError::Internal(format!("cannot build the response: {e}")))

@@ -18,8 +18,8 @@ mod proppatch;
 mod props;
 mod put;
 mod refused;
-mod repr;
 mod report;
+mod repr;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -230,7 +230,9 @@ pub(crate) fn depth(headers: &HeaderMap, default_infinity: bool) -> Result<Optio
         Some(Ok("0")) => Ok(Some(0)),
         Some(Ok("1")) => Ok(Some(1)),
         Some(Ok(v)) if v.eq_ignore_ascii_case("infinity") => Ok(None),
-        Some(_) => Err(DavError::BadRequest("depth must be 0, 1 or infinity".into())),
+        Some(_) => Err(DavError::BadRequest(
+            "depth must be 0, 1 or infinity".into(),
+        )),
     }
 }
 

@@ -87,7 +87,10 @@ impl DavPath {
             .iter()
             .map(|s| decode(s))
             .collect::<Result<Vec<_>, _>>()?;
-        if decoded.iter().any(|s| s == "." || s == ".." || s.contains('/')) {
+        if decoded
+            .iter()
+            .any(|s| s == "." || s == ".." || s.contains('/'))
+        {
             return Err(DavError::NotFound);
         }
         match decoded.as_slice() {
@@ -107,9 +110,10 @@ impl DavPath {
     /// The user whose data this path is, if any.
     pub fn user(&self) -> Option<&str> {
         match self {
-            DavPath::Principal(u) | DavPath::Home(u) | DavPath::Book(u, _) | DavPath::Card(u, _, _) => {
-                Some(u)
-            }
+            DavPath::Principal(u)
+            | DavPath::Home(u)
+            | DavPath::Book(u, _)
+            | DavPath::Card(u, _, _) => Some(u),
             DavPath::ServerRoot | DavPath::DavRoot | DavPath::Principals => None,
         }
     }
@@ -160,12 +164,18 @@ mod tests {
     fn parses_layout() {
         assert_eq!(DavPath::parse("/").unwrap(), DavPath::ServerRoot);
         assert_eq!(DavPath::parse("/dav").unwrap(), DavPath::DavRoot);
-        assert_eq!(DavPath::parse("/dav/principals/").unwrap(), DavPath::Principals);
+        assert_eq!(
+            DavPath::parse("/dav/principals/").unwrap(),
+            DavPath::Principals
+        );
         assert_eq!(
             DavPath::parse("/dav/principals/al%20ice/").unwrap(),
             DavPath::Principal("al ice".into())
         );
-        assert_eq!(DavPath::parse("/dav/alice").unwrap(), DavPath::Home("alice".into()));
+        assert_eq!(
+            DavPath::parse("/dav/alice").unwrap(),
+            DavPath::Home("alice".into())
+        );
         assert_eq!(
             DavPath::parse("/dav/alice/contacts").unwrap(),
             DavPath::Book("alice".into(), BookName::Contacts)

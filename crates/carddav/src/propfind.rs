@@ -52,7 +52,12 @@ pub(crate) async fn handle(ctx: Ctx) -> Result<Response, DavError> {
                 if depth == 1 {
                     for book in state.books(&user)? {
                         let info = store.book(&user, book)?;
-                        Resource::Book(book, &info).respond(&pctx, &book_href(&user, book), &req, &mut out);
+                        Resource::Book(book, &info).respond(
+                            &pctx,
+                            &book_href(&user, book),
+                            &req,
+                            &mut out,
+                        );
                     }
                 }
             }

@@ -98,7 +98,11 @@ pub fn http_date(unix: i64) -> String {
 impl Resource<'_> {
     /// Every property this resource has (for `propname`).
     pub fn names(&self) -> Vec<PropName> {
-        let mut names = vec![RESOURCETYPE, CURRENT_USER_PRINCIPAL, CURRENT_USER_PRIVILEGE_SET];
+        let mut names = vec![
+            RESOURCETYPE,
+            CURRENT_USER_PRINCIPAL,
+            CURRENT_USER_PRIVILEGE_SET,
+        ];
         match self {
             Resource::ServerRoot | Resource::DavRoot | Resource::Principals => names.extend([
                 DISPLAYNAME,
@@ -124,7 +128,13 @@ impl Resource<'_> {
                 ADDRESSBOOK_DESCRIPTION,
             ]),
             Resource::Card(_, c) => {
-                names.extend([OWNER, GETETAG, GETCONTENTTYPE, GETLASTMODIFIED, GETCONTENTLENGTH]);
+                names.extend([
+                    OWNER,
+                    GETETAG,
+                    GETCONTENTTYPE,
+                    GETLASTMODIFIED,
+                    GETCONTENTLENGTH,
+                ]);
                 if c.address_data.is_some() {
                     names.push(ADDRESS_DATA);
                 }
@@ -212,10 +222,20 @@ impl Resource<'_> {
     }
 
     /// Writes this resource's response for a property request.
-    pub fn respond(&self, ctx: &Ctx<'_>, href: &str, req: &PropRequest, out: &mut MultistatusWriter) {
+    pub fn respond(
+        &self,
+        ctx: &Ctx<'_>,
+        href: &str,
+        req: &PropRequest,
+        out: &mut MultistatusWriter,
+    ) {
         match req {
             PropRequest::PropName => {
-                let names = self.names().into_iter().map(|n| (n, PropValue::Empty)).collect();
+                let names = self
+                    .names()
+                    .into_iter()
+                    .map(|n| (n, PropValue::Empty))
+                    .collect();
                 out.found_missing(href, names, Vec::new());
             }
             PropRequest::AllProp(include) => {
@@ -261,8 +281,14 @@ mod tests {
         let t = sync_token(BookName::Contacts, 42);
         assert_eq!(parse_sync_token(BookName::Contacts, &t), Some(42));
         assert_eq!(parse_sync_token(BookName::Other, &t), None);
-        assert_eq!(parse_sync_token(BookName::Contacts, "http://example.com/1"), None);
-        assert_eq!(parse_sync_token(BookName::Contacts, "urn:x-peopledav:sync:contacts:x"), None);
+        assert_eq!(
+            parse_sync_token(BookName::Contacts, "http://example.com/1"),
+            None
+        );
+        assert_eq!(
+            parse_sync_token(BookName::Contacts, "urn:x-peopledav:sync:contacts:x"),
+            None
+        );
     }
 
     #[test]

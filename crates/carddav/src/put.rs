@@ -15,7 +15,10 @@ fn uid_from_href(href: &str) -> String {
 }
 
 fn header_str(headers: &HeaderMap, name: header::HeaderName) -> Option<&str> {
-    headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim)
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
 }
 
 /// The etags listed in an `If-Match`/`If-None-Match` value (`*` kept as is).
@@ -67,11 +70,17 @@ pub(crate) async fn handle(ctx: Ctx) -> Result<Response, DavError> {
     if ctx.body.len() as u64 > max {
         return Err(DavError::precondition(
             Precondition::MaxResourceSize,
-            format!("the card is {} bytes, more than the {max} allowed", ctx.body.len()),
+            format!(
+                "the card is {} bytes, more than the {max} allowed",
+                ctx.body.len()
+            ),
         ));
     }
     let (mut card, _diagnostics) = vcard_map::parse_one(&ctx.body).map_err(|e| {
-        DavError::precondition(Precondition::ValidAddressData, format!("invalid vcard: {e}"))
+        DavError::precondition(
+            Precondition::ValidAddressData,
+            format!("invalid vcard: {e}"),
+        )
     })?;
     let (uid, vcard, exact) = match card.uid().map(str::trim).filter(|u| !u.is_empty()) {
         Some(uid) => (uid.to_owned(), ctx.body.to_vec(), true),
@@ -86,8 +95,19 @@ pub(crate) async fn handle(ctx: Ctx) -> Result<Response, DavError> {
     let if_none_match = header_str(&ctx.headers, header::IF_NONE_MATCH).map(str::to_owned);
     let state = ctx.state.clone();
     let who = user.clone();
-    let outcome = blocking(move || put_card(&state.store, &who, book, href, uid, vcard, if_match, if_none_match))
-        .await?;
+    let outcome = blocking(move || {
+        put_card(
+            &state.store,
+            &who,
+            book,
+            href,
+            uid,
+            vcard,
+            if_match,
+            if_none_match,
+        )
+    })
+    .await?;
     (ctx.state.wake)(&user);
     let mut builder = Response::builder().status(if outcome.created {
         StatusCode::CREATED

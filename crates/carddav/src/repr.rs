@@ -183,8 +183,14 @@ mod tests {
 
     #[test]
     fn sniffs_versions() {
-        assert_eq!(sniff_version(b"BEGIN:VCARD\r\nVERSION:4.0\r\nEND:VCARD\r\n"), Version::V4);
-        assert_eq!(sniff_version(b"BEGIN:VCARD\nversion: 3.0\nEND:VCARD\n"), Version::V3);
+        assert_eq!(
+            sniff_version(b"BEGIN:VCARD\r\nVERSION:4.0\r\nEND:VCARD\r\n"),
+            Version::V4
+        );
+        assert_eq!(
+            sniff_version(b"BEGIN:VCARD\nversion: 3.0\nEND:VCARD\n"),
+            Version::V3
+        );
         assert_eq!(sniff_version(b"BEGIN:VCARD\r\nEND:VCARD\r\n"), Version::V3);
     }
 
@@ -196,12 +202,16 @@ mod tests {
         assert_eq!(accept_version(&h), None);
         h.insert(
             http::header::ACCEPT,
-            "text/vcard;version=3.0;q=0.5, text/vcard; version=4.0, */*".parse().unwrap(),
+            "text/vcard;version=3.0;q=0.5, text/vcard; version=4.0, */*"
+                .parse()
+                .unwrap(),
         );
         assert_eq!(accept_version(&h), Some(Version::V4));
         h.insert(
             http::header::ACCEPT,
-            "text/vcard;version=4.0;q=0.2, text/x-vcard;version=\"3.0\"".parse().unwrap(),
+            "text/vcard;version=4.0;q=0.2, text/x-vcard;version=\"3.0\""
+                .parse()
+                .unwrap(),
         );
         assert_eq!(accept_version(&h), Some(Version::V3));
     }
@@ -209,9 +219,18 @@ mod tests {
     #[test]
     fn etags_per_representation() {
         assert_eq!(etag_for("\"abc\"", Version::V3, None), "\"abc\"");
-        assert_eq!(etag_for("\"abc\"", Version::V3, Some(Version::V3)), "\"abc\"");
-        assert_eq!(etag_for("\"abc\"", Version::V3, Some(Version::V4)), "\"abc-v4\"");
-        assert_eq!(etag_for("\"abc\"", Version::V4, Some(Version::V3)), "\"abc-v3\"");
+        assert_eq!(
+            etag_for("\"abc\"", Version::V3, Some(Version::V3)),
+            "\"abc\""
+        );
+        assert_eq!(
+            etag_for("\"abc\"", Version::V3, Some(Version::V4)),
+            "\"abc-v4\""
+        );
+        assert_eq!(
+            etag_for("\"abc\"", Version::V4, Some(Version::V3)),
+            "\"abc-v3\""
+        );
         let card = store::Card {
             href: "a.vcf".into(),
             uid: "a".into(),
@@ -219,8 +238,14 @@ mod tests {
             vcard: b"BEGIN:VCARD\r\nVERSION:3.0\r\nUID:a\r\nEND:VCARD\r\n".to_vec(),
             modified: 0,
         };
-        assert_eq!(stored_etag_for(&card, "\"abc\"").as_deref(), Some("\"abc\""));
-        assert_eq!(stored_etag_for(&card, "\"abc-v4\"").as_deref(), Some("\"abc\""));
+        assert_eq!(
+            stored_etag_for(&card, "\"abc\"").as_deref(),
+            Some("\"abc\"")
+        );
+        assert_eq!(
+            stored_etag_for(&card, "\"abc-v4\"").as_deref(),
+            Some("\"abc\"")
+        );
         assert_eq!(stored_etag_for(&card, "\"abc-v3\""), None);
         assert_eq!(stored_etag_for(&card, "\"other\""), None);
     }

@@ -32,7 +32,10 @@ pub(super) fn matches(filter: &Filter, props: &[Property]) -> bool {
 }
 
 fn prop_matches(pf: &PropFilter, props: &[Property]) -> bool {
-    let mut instances = props.iter().filter(|p| p.name.eq_ignore_ascii_case(&pf.name)).peekable();
+    let mut instances = props
+        .iter()
+        .filter(|p| p.name.eq_ignore_ascii_case(&pf.name))
+        .peekable();
     if pf.is_not_defined {
         return instances.peek().is_none();
     }
@@ -81,7 +84,12 @@ mod tests {
             name: name.into(),
             params: params
                 .iter()
-                .map(|(n, vs)| ((*n).to_owned(), vs.iter().map(|v| (*v).to_owned()).collect()))
+                .map(|(n, vs)| {
+                    (
+                        (*n).to_owned(),
+                        vs.iter().map(|v| (*v).to_owned()).collect(),
+                    )
+                })
                 .collect(),
             value: value.into(),
         }
@@ -119,11 +127,15 @@ mod tests {
         f.prop_filters[0].is_not_defined = true;
         assert!(matches(&f, &props));
         let mut email = pf("email");
-        email.text_matches.push(tm(MatchType::EndsWith, false, "@CORP.EXAMPLE"));
+        email
+            .text_matches
+            .push(tm(MatchType::EndsWith, false, "@CORP.EXAMPLE"));
         f.prop_filters.push(email);
         f.test = Test::AllOf;
         assert!(matches(&f, &props));
-        f.prop_filters[1].text_matches.push(tm(MatchType::StartsWith, false, "nobody"));
+        f.prop_filters[1]
+            .text_matches
+            .push(tm(MatchType::StartsWith, false, "nobody"));
         assert!(matches(&f, &props), "anyof inside the prop-filter");
         f.prop_filters[1].test = Test::AllOf;
         assert!(!matches(&f, &props), "no single EMAIL satisfies both");
@@ -147,12 +159,17 @@ mod tests {
         assert!(matches(&f, &props));
         email.param_filters[0].text_match = Some(tm(MatchType::Equals, true, "home"));
         email.test = Test::AllOf;
-        email.text_matches.push(tm(MatchType::Contains, false, "jane@"));
+        email
+            .text_matches
+            .push(tm(MatchType::Contains, false, "jane@"));
         let f = Filter {
             test: Test::AnyOf,
             prop_filters: vec![email.clone()],
         };
-        assert!(!matches(&f, &props), "the home email is excluded by the negated param");
+        assert!(
+            !matches(&f, &props),
+            "the home email is excluded by the negated param"
+        );
         email.param_filters[0] = ParamFilter {
             name: "LABEL".into(),
             is_not_defined: true,

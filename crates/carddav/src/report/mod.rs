@@ -9,13 +9,13 @@ use axum::response::Response;
 use store::BookName;
 use vcard_map::Version;
 
+use crate::Ctx;
 use crate::error::{DavError, Precondition};
 use crate::path::{DavPath, card_href};
 use crate::props::{ADDRESS_DATA, CardProps, Ctx as PropCtx, Resource};
 use crate::repr::{accept_version, etag_for, render, sniff_version, spec_version};
 use crate::xml::request::{AddressDataSpec, PropRequest, Report, parse_report};
 use crate::xml::response::MultistatusWriter;
-use crate::Ctx;
 
 pub(crate) async fn handle(ctx: Ctx) -> Result<Response, DavError> {
     let report = parse_report(&ctx.body)?;
@@ -38,7 +38,10 @@ pub(crate) async fn handle(ctx: Ctx) -> Result<Response, DavError> {
         Report::Multiget(m) => multiget::handle(ctx, book, m).await,
         Report::Query(q) => query::handle(ctx, book, q).await,
         Report::Sync(s) => sync::handle(ctx, book, s).await,
-        Report::Unsupported(_) => Err(DavError::precondition(Precondition::SupportedReport, "unsupported report")),
+        Report::Unsupported(_) => Err(DavError::precondition(
+            Precondition::SupportedReport,
+            "unsupported report",
+        )),
     }
 }
 

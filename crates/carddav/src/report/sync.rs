@@ -19,7 +19,11 @@ fn invalid_token() -> DavError {
     )
 }
 
-pub(super) async fn handle(ctx: Ctx, book: BookName, s: SyncCollection) -> Result<Response, DavError> {
+pub(super) async fn handle(
+    ctx: Ctx,
+    book: BookName,
+    s: SyncCollection,
+) -> Result<Response, DavError> {
     let since = match &s.token {
         None => None,
         Some(t) => Some(parse_sync_token(book, t).ok_or_else(invalid_token)?),
@@ -40,11 +44,19 @@ pub(super) async fn handle(ctx: Ctx, book: BookName, s: SyncCollection) -> Resul
         for href in &changes.changed {
             match store.card(&writer.user, book, href)? {
                 Some(card) => writer.write(&card, &mut out),
-                None => out.status(&card_href(&writer.user, book, href), StatusCode::NOT_FOUND, None),
+                None => out.status(
+                    &card_href(&writer.user, book, href),
+                    StatusCode::NOT_FOUND,
+                    None,
+                ),
             }
         }
         for href in &changes.deleted {
-            out.status(&card_href(&writer.user, book, href), StatusCode::NOT_FOUND, None);
+            out.status(
+                &card_href(&writer.user, book, href),
+                StatusCode::NOT_FOUND,
+                None,
+            );
         }
         Ok(out.finish(Some(&sync_token(book, changes.seq))))
     })

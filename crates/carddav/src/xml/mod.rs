@@ -208,7 +208,9 @@ pub fn parse_document(bytes: &[u8]) -> Result<Element, XmlError> {
         }
     }
     if !stack.is_empty() {
-        return Err(XmlError::Syntax("unclosed element at end of document".into()));
+        return Err(XmlError::Syntax(
+            "unclosed element at end of document".into(),
+        ));
     }
     root.ok_or(XmlError::Empty)
 }

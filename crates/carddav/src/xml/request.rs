@@ -37,7 +37,9 @@ pub fn parse_propfind(body: &[u8]) -> Result<PropRequest, XmlError> {
 }
 
 /// Reads `prop` / `allprop` / `propname` children, and the address-data spec inside `prop`.
-fn prop_request(parent: &Element) -> Result<(Option<PropRequest>, Option<AddressDataSpec>), XmlError> {
+fn prop_request(
+    parent: &Element,
+) -> Result<(Option<PropRequest>, Option<AddressDataSpec>), XmlError> {
     let mut address_data = None;
     if let Some(prop) = parent.child(DAV, "prop") {
         let mut names = Vec::new();
@@ -114,7 +116,9 @@ pub fn parse_proppatch(body: &[u8]) -> Result<Vec<PatchOp>, XmlError> {
         }
     }
     if ops.is_empty() {
-        return Err(XmlError::Invalid("propertyupdate without set or remove".into()));
+        return Err(XmlError::Invalid(
+            "propertyupdate without set or remove".into(),
+        ));
     }
     Ok(ops)
 }
@@ -218,7 +222,9 @@ pub fn parse_report(body: &[u8]) -> Result<Report, ReportError> {
         let filter = match root.child(CARDDAV, "filter") {
             Some(f) => parse_filter(f)?,
             None => {
-                return Err(XmlError::Invalid("addressbook-query needs a filter element".into()).into());
+                return Err(
+                    XmlError::Invalid("addressbook-query needs a filter element".into()).into(),
+                );
             }
         };
         return Ok(Report::Query(Query {
@@ -320,7 +326,8 @@ fn parse_prop_filter(el: &Element) -> Result<PropFilter, ReportError> {
 fn parse_text_match(el: &Element) -> Result<TextMatch, ReportError> {
     let collation = match el.attr("collation") {
         None => Collation::UnicodeCasemap,
-        Some(c) => Collation::from_name(c).ok_or_else(|| ReportError::UnsupportedCollation(c.to_owned()))?,
+        Some(c) => Collation::from_name(c)
+            .ok_or_else(|| ReportError::UnsupportedCollation(c.to_owned()))?,
     };
     let match_type = match el.attr("match-type") {
         None => MatchType::Contains,
@@ -331,7 +338,10 @@ fn parse_text_match(el: &Element) -> Result<TextMatch, ReportError> {
         None | Some("no") => false,
         Some("yes") => true,
         Some(other) => {
-            return Err(XmlError::Invalid(format!("negate-condition must be yes or no, not {other}")).into());
+            return Err(XmlError::Invalid(format!(
+                "negate-condition must be yes or no, not {other}"
+            ))
+            .into());
         }
     };
     Ok(TextMatch::new(collation, match_type, negate, &el.text))

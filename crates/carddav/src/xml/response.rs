@@ -43,7 +43,12 @@ fn open(out: &mut String, name: &PropName, empty: bool) {
             let _ = write!(out, "<{} xmlns=\"\"{end}", name.local);
         }
         None => {
-            let _ = write!(out, "<X:{} xmlns:X=\"{}\"{end}", name.local, escape(&*name.ns));
+            let _ = write!(
+                out,
+                "<X:{} xmlns:X=\"{}\"{end}",
+                name.local,
+                escape(&*name.ns)
+            );
         }
     }
 }
@@ -115,7 +120,12 @@ impl MultistatusWriter {
     }
 
     /// The usual shape: found properties under 200, missing ones under 404.
-    pub fn found_missing(&mut self, href: &str, found: Vec<(PropName, PropValue)>, missing: Vec<PropName>) {
+    pub fn found_missing(
+        &mut self,
+        href: &str,
+        found: Vec<(PropName, PropValue)>,
+        missing: Vec<PropName>,
+    ) {
         let missing: Vec<_> = missing.into_iter().map(|n| (n, PropValue::Empty)).collect();
         if found.is_empty() && missing.is_empty() {
             self.out.push_str("<D:response><D:href>");
@@ -136,7 +146,11 @@ impl MultistatusWriter {
     pub fn status(&mut self, href: &str, status: StatusCode, error: Option<&str>) {
         self.out.push_str("<D:response><D:href>");
         self.out.push_str(&escape(href));
-        let _ = write!(self.out, "</D:href><D:status>{}</D:status>", status_line(status));
+        let _ = write!(
+            self.out,
+            "</D:href><D:status>{}</D:status>",
+            status_line(status)
+        );
         if let Some(error) = error {
             let _ = write!(self.out, "<D:error>{error}</D:error>");
         }
