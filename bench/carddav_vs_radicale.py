@@ -1,0 +1,184 @@
+#!/usr/bin/env python3
+"""CardDAV throughput of peopledav next to Radicale, on the same address book.
+
+Starts `peopledav demo` (the emulator seeded with N contacts, synced into the bridge) and Radicale
+(from the .venv, `pip install radicale`), copies peopledav's cards into Radicale, then times the
+requests a syncing client makes on both: PROPFIND Depth 1 of the book, an addressbook-multiget of
+every card, an initial sync-collection, and GETs of single cards. Prints a table with the ratios.
+
+Usage: bench/carddav_vs_radicale.py [--cards N] [--rounds R] [--peopledav target/release/peopledav]
+"""
+
+import argparse
+import base64
+import http.client
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Dav:
+    def __init__(self, port, user, password, book):
+        self.port = port
+        self.auth = "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
+        self.book = book
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+
+    def request(self, method, path, body=None, headers=None):
+        h = {"Authorization": self.auth}
+        h.update(headers or {})
+        if body is not None and isinstance(body, str):
+            body = body.encode()
+        self.conn.request(method, path, body=body, headers=h)
+        r = self.conn.getresponse()
+        data = r.read()
+        return r.status, data
+
+    def hrefs(self):
+        status, data = self.request("PROPFIND", self.book, PROPFIND, {"Depth": "1", "Content-Type": "application/xml"})
+        assert status == 207, (status, data[:300])
+        return [h for h in re.findall(r"<(?:\w+:)?href>([^<]+)</(?:\w+:)?href>", data.decode()) if h.endswith(".vcf")]
+
+
+PROPFIND = '<?xml version="1.0"?><d:propfind xmlns:d="DAV:"><d:prop><d:getetag/><d:resourcetype/></d:prop></d:propfind>'
+SYNC = '<?xml version="1.0"?><d:sync-collection xmlns:d="DAV:"><d:sync-token/><d:sync-level>1</d:sync-level><d:prop><d:getetag/></d:prop></d:sync-collection>'
+
+
+def multiget(hrefs):
+    body = "".join(f"<d:href>{h}</d:href>" for h in hrefs)
+    return ('<?xml version="1.0"?><c:addressbook-multiget xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:carddav">'
+            f'<d:prop><d:getetag/><c:address-data/></d:prop>{body}</c:addressbook-multiget>')
+
+
+def wait_port(port, proc, what):
+    for _ in range(600):
+        if proc.poll() is not None:
+            sys.exit(f"{what} exited early")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    sys.exit(f"{what} did not start")
+
+
+def timed(fn, rounds):
+    samples = []
+    for _ in range(rounds):
+        t = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - t)
+    return statistics.median(samples)
+
+
+def measure(dav, hrefs, rounds):
+    def propfind():
+        s, _ = dav.request("PROPFIND", dav.book, PROPFIND, {"Depth": "1", "Content-Type": "application/xml"})
+        assert s == 207, s
+
+    body = multiget(hrefs)
+
+    def mget():
+        s, _ = dav.request("REPORT", dav.book, body, {"Depth": "1", "Content-Type": "application/xml"})
+        assert s == 207, s
+
+    def sync():
+        s, _ = dav.request("REPORT", dav.book, SYNC, {"Depth": "1", "Content-Type": "application/xml"})
+        assert s == 207, s
+
+    singles = hrefs[:100]
+
+    def gets():
+        for h in singles:
+            s, _ = dav.request("GET", h)
+            assert s == 200, s
+
+    return {
+        "PROPFIND Depth 1 (whole book)": timed(propfind, rounds),
+        "addressbook-multiget (every card)": timed(mget, rounds),
+        "sync-collection (initial)": timed(sync, rounds),
+        f"GET x{len(singles)} single cards": timed(gets, rounds),
+    }
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cards", type=int, default=2000)
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--peopledav", default=os.path.join(ROOT, "target/release/peopledav"))
+    args = ap.parse_args()
+    radicale = shutil.which("radicale", path=os.path.join(ROOT, ".venv/bin") + os.pathsep + os.environ.get("PATH", ""))
+    if not radicale:
+        sys.exit("radicale not found: python3 -m venv .venv && .venv/bin/pip install radicale")
+    if not os.path.exists(args.peopledav):
+        sys.exit(f"{args.peopledav} not found: cargo build --release")
+
+    tmp = tempfile.mkdtemp(prefix="peopledav-bench-")
+    procs = []
+    try:
+        port, eport, rport = free_port(), free_port(), free_port()
+        procs.append(subprocess.Popen(
+            [args.peopledav, "demo", "--listen", f"127.0.0.1:{port}", "--emulator-listen", f"127.0.0.1:{eport}",
+             "--data", os.path.join(tmp, "demo"), "--seed-count", str(args.cards)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        wait_port(port, procs[-1], "peopledav")
+        pd = Dav(port, "demo", "demo", "/dav/demo/contacts/")
+        for _ in range(600):
+            hrefs = pd.hrefs()
+            if len(hrefs) >= args.cards:
+                break
+            time.sleep(0.2)
+        print(f"peopledav book: {len(hrefs)} cards", file=sys.stderr)
+
+        with open(os.path.join(tmp, "radicale.conf"), "w") as f:
+            f.write(f"[server]\nhosts = 127.0.0.1:{rport}\n[auth]\ntype = none\n"
+                    f"[storage]\nfilesystem_folder = {tmp}/radicale\n[logging]\nlevel = warning\n")
+        procs.append(subprocess.Popen([radicale, "--config", os.path.join(tmp, "radicale.conf")],
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        wait_port(rport, procs[-1], "radicale")
+        rd = Dav(rport, "bench", "x", "/bench/book/")
+        mk = ('<?xml version="1.0"?><d:mkcol xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:carddav"><d:set><d:prop>'
+              '<d:resourcetype><d:collection/><c:addressbook/></d:resourcetype></d:prop></d:set></d:mkcol>')
+        status, data = rd.request("MKCOL", rd.book, mk, {"Content-Type": "application/xml"})
+        assert status in (201, 405), (status, data)
+        for h in hrefs:
+            s, card = pd.request("GET", h)
+            assert s == 200
+            s, _ = rd.request("PUT", rd.book + h.rsplit("/", 1)[1], card, {"Content-Type": "text/vcard"})
+            assert s in (201, 204), s
+        rhrefs = rd.hrefs()
+        print(f"radicale book: {len(rhrefs)} cards", file=sys.stderr)
+
+        ours = measure(pd, hrefs, args.rounds)
+        theirs = measure(rd, rhrefs, args.rounds)
+        print(f"{len(hrefs)} cards, median of {args.rounds} rounds, loopback, one connection")
+        print(f"| request | peopledav | Radicale | Radicale / peopledav |")
+        print(f"|---|---|---|---|")
+        for k in ours:
+            print(f"| {k} | {ours[k]*1000:.1f} ms | {theirs[k]*1000:.1f} ms | {theirs[k]/ours[k]:.1f}x |")
+    finally:
+        for p in procs:
+            p.terminate()
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
