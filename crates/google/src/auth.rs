@@ -127,9 +127,13 @@ impl Authorizer {
                 client_secret_file,
                 token_file,
             } => {
+                // The "interactive" method asks the delegate for the code, and NonInteractive
+                // refuses at once. (With the redirect method the flow would ignore the refusal
+                // and wait for a browser that never comes.)
                 installed_builder(
                     client_secret_file,
                     token_file,
+                    InstalledFlowReturnMethod::Interactive,
                     Box::new(NonInteractive),
                     timeout,
                 )
@@ -176,6 +180,7 @@ impl Authorizer {
 async fn installed_builder(
     client_secret_file: &Path,
     token_file: &Path,
+    method: InstalledFlowReturnMethod,
     delegate: Box<dyn InstalledFlowDelegate>,
     timeout: Duration,
 ) -> Result<HttpsAuthenticator, Error> {
@@ -183,7 +188,7 @@ async fn installed_builder(
         .await
         .map_err(|e| read_error("oauth client secret", client_secret_file, e))?;
     let storage = FileTokenStorage::open(token_file).await?;
-    InstalledFlowAuthenticator::builder(secret, InstalledFlowReturnMethod::HTTPRedirect)
+    InstalledFlowAuthenticator::builder(secret, method)
         .with_storage(Box::new(storage))
         .flow_delegate(delegate)
         .with_timeout(timeout)
@@ -237,6 +242,7 @@ where
     let auth = installed_builder(
         client_secret_file,
         token_file,
+        InstalledFlowReturnMethod::HTTPRedirect,
         Box::new(Present(present)),
         Duration::from_secs(60),
     )

@@ -58,6 +58,14 @@ struct Inner {
     pacer: Pacer,
     retry: RetryPolicy,
     mutations: tokio::sync::Mutex<()>,
+    stats: std::sync::Mutex<std::collections::BTreeMap<&'static str, CallStats>>,
+}
+
+/// How many requests one API method sent, and how many of them failed (retries count each).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CallStats {
+    pub requests: u64,
+    pub errors: u64,
 }
 
 /// One API call, described before it is sent (so it can be sent again).
@@ -166,8 +174,22 @@ impl GoogleClient {
                 pacer: Pacer::new(config.pacing),
                 retry: config.retry,
                 mutations: tokio::sync::Mutex::new(()),
+                stats: std::sync::Mutex::default(),
             }),
         })
+    }
+
+    /// The requests sent so far by this client and its clones, per discovery method id.
+    pub fn call_stats(&self) -> Vec<(&'static str, CallStats)> {
+        let stats = self.inner.stats.lock().unwrap_or_else(|e| e.into_inner());
+        stats.iter().map(|(k, v)| (*k, *v)).collect()
+    }
+
+    fn count(&self, method: &'static str, ok: bool) {
+        let mut stats = self.inner.stats.lock().unwrap_or_else(|e| e.into_inner());
+        let entry = stats.entry(method).or_default();
+        entry.requests += 1;
+        entry.errors += u64::from(!ok);
     }
 
     /// Sends `call`: paced, authorised, retried while retrying is safe, and classified.
@@ -189,7 +211,9 @@ impl GoogleClient {
         loop {
             attempt += 1;
             self.inner.pacer.acquire(bucket, call.cost).await;
-            let error = match self.attempt::<T>(&call, mutation).await {
+            let outcome = self.attempt::<T>(&call, mutation).await;
+            self.count(call.id, matches!(outcome, Attempt::Done(_)));
+            let error = match outcome {
                 Attempt::Done(v) => return Ok(v),
                 Attempt::Fail(e) => return Err(e),
                 Attempt::Retry(e) => e,

@@ -18,9 +18,10 @@ mod people_api;
 mod retry;
 mod sync;
 mod token_store;
+mod web_flow;
 
 pub use auth::{Auth, SCOPE_CONTACTS, SCOPE_DIRECTORY, SCOPE_OTHER_CONTACTS, Scopes, login};
-pub use client::{ClientConfig, GOOGLE_BASE_URL, GoogleClient};
+pub use client::{CallStats, ClientConfig, GOOGLE_BASE_URL, GoogleClient};
 pub use error::{Error, ErrorKind};
 pub use groups::{ALL_GROUP_FIELDS, MAX_GROUP_BATCH_GET, MAX_MEMBERS_MODIFY};
 pub use other::{COPY_FIELDS, OTHER_CONTACT_FIELDS, OTHER_CONTACT_SEARCH_FIELDS};
@@ -31,3 +32,4 @@ pub use people_api::{
 pub use retry::RetryPolicy;
 pub use sync::SyncResult;
 pub use token_store::FileTokenStorage;
+pub use web_flow::{WebFlow, is_logged_in};

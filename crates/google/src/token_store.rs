@@ -14,6 +14,15 @@ struct CacheFile {
     tokens: Vec<Entry>,
 }
 
+impl CacheFile {
+    fn find(&self, scopes: &[&str]) -> Option<TokenInfo> {
+        self.tokens
+            .iter()
+            .find(|e| scopes.iter().all(|s| e.scopes.iter().any(|k| k == s)))
+            .map(|e| e.token.clone())
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Entry {
     scopes: Vec<String>,
@@ -81,12 +90,15 @@ impl TokenStorage for FileTokenStorage {
     }
 
     async fn get(&self, scopes: &[&str]) -> Option<TokenInfo> {
-        let cache = self.cache.lock().await;
-        cache
-            .tokens
-            .iter()
-            .find(|e| scopes.iter().all(|s| e.scopes.iter().any(|k| k == s)))
-            .map(|e| e.token.clone())
+        let mut cache = self.cache.lock().await;
+        if let Some(token) = cache.find(scopes) {
+            return Some(token);
+        }
+        // Another process (`peopledav login`) or the status page's web flow may have logged in
+        // since the file was read: look again before giving up.
+        let bytes = tokio::fs::read(&self.path).await.ok()?;
+        *cache = serde_json::from_slice(&bytes).ok()?;
+        cache.find(scopes)
     }
 }
 
