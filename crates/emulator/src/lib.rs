@@ -13,6 +13,7 @@ mod api;
 mod book;
 mod config;
 mod error;
+mod oauth;
 mod persist;
 mod person;
 mod seed;

@@ -151,6 +151,7 @@ impl Emulator {
                 clock,
                 stats: Mutex::new(Stats::default()),
                 rng: Mutex::new(rand::rngs::StdRng::seed_from_u64(0xfa17)),
+                grants: Mutex::default(),
                 persistence: config.state_file.map(|path| Persistence {
                     path,
                     dirty: AtomicBool::new(false),
@@ -219,8 +220,26 @@ impl Emulator {
         }
     }
 
-    /// The axum router: `/v1/...` (the People API), `/emulator/stats`, `/emulator/advance`, and
-    /// the photo URLs. Served through a plain router, a dropped-after-commit response is cut off
+    pub(crate) fn shared(&self) -> &Shared {
+        &self.shared
+    }
+
+    /// The e-mail addresses of the accounts, in configuration order.
+    pub fn account_emails(&self) -> Vec<String> {
+        self.shared
+            .accounts
+            .iter()
+            .map(|a| lock(a).config.email.clone())
+            .collect()
+    }
+
+    /// The access token of the account at `index` (configuration order).
+    pub(crate) fn account_token(&self, index: usize) -> String {
+        lock(&self.shared.accounts[index]).config.token.clone()
+    }
+
+    /// The axum router: `/v1/...` (the People API), `/emulator/stats`, `/emulator/advance`, the
+    /// OAuth endpoints (`/o/oauth2/auth`, `/token`), and the photo URLs. Served through a plain router, a dropped-after-commit response is cut off
     /// mid-body; through [`Emulator::serve`] the connection is closed without a response.
     pub fn router(&self) -> Router {
         Router::new()
@@ -229,6 +248,8 @@ impl Emulator {
             .route("/emulator/advance", post(advance_handler))
             .route("/contacts/{key}", get(photo_handler))
             .route("/cm/{key}", get(default_photo_handler))
+            .route("/o/oauth2/auth", get(crate::oauth::authorize))
+            .route("/token", post(crate::oauth::token))
             .fallback(|| async { ApiError::new(404, "NOT_FOUND", "Method not found.") })
             .layer(DefaultBodyLimit::max(BODY_LIMIT))
             .with_state(self.clone())

@@ -605,6 +605,8 @@ pub(crate) struct Shared {
     pub rng: Mutex<rand::rngs::StdRng>,
     /// Where the state is saved, if anywhere.
     pub persistence: Option<Persistence>,
+    /// The OAuth codes handed out by the consent page.
+    pub grants: Mutex<crate::oauth::Grants>,
 }
 
 /// The state file and the bookkeeping of its debounced writes.
