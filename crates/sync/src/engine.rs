@@ -24,6 +24,7 @@ use crate::plan::{
     self, Direction, GroupCardEdit, LinkRef, LocalCard, LocalGroup, LocalState, Op, OutboxItem,
     Plan, RemoteGroup, RemotePerson, RemoteView,
 };
+use crate::status::SyncStatus;
 
 /// The clientData key vcard-map keeps the card UID under.
 pub const UID_KEY: &str = "peopledav.uid";
@@ -89,6 +90,27 @@ pub struct SyncReport {
     pub conflicts: Vec<String>,
     /// Changes Google refused for good (kept in the store, not retried), one line each.
     pub rejected: Vec<String>,
+}
+
+impl SyncReport {
+    /// The counts line of a round that changed something, or `None` for a quiet round.
+    pub fn summary(&self) -> Option<String> {
+        let counts = [
+            (self.created, "created"),
+            (self.updated, "updated"),
+            (self.deleted, "deleted in google"),
+            (self.pulled, "pulled"),
+            (self.removed, "removed locally"),
+            (self.merged, "merged"),
+            (self.group_ops, "group changes"),
+        ];
+        let parts: Vec<String> = counts
+            .iter()
+            .filter(|(n, _)| *n > 0)
+            .map(|(n, what)| format!("{n} {what}"))
+            .collect();
+        (!parts.is_empty()).then(|| parts.join(", "))
+    }
 }
 
 impl fmt::Display for SyncReport {
@@ -288,9 +310,25 @@ impl<A: PeopleApi> SyncEngine<A> {
         Ok(())
     }
 
-    /// One round in both directions. Rounds of one engine never overlap.
+    /// One round in both directions. Rounds of one engine never overlap. The outcome of a real
+    /// (not dry) round is recorded in the user's [`SyncStatus`].
     pub async fn sync_once(&self, opts: SyncOptions) -> Result<SyncReport, SyncError> {
         let _round = self.round.lock().await;
+        if opts.dry_run {
+            return self.round(opts).await;
+        }
+        let started = now_unix();
+        let clock = std::time::Instant::now();
+        let outcome = self.round(opts).await;
+        let elapsed = clock.elapsed().as_millis() as u64;
+        let mut status = SyncStatus::read(&self.store, self.user())?;
+        status.record(started, elapsed, &outcome);
+        status.save(&self.store, self.user())?;
+        self.store.flush()?;
+        outcome
+    }
+
+    async fn round(&self, opts: SyncOptions) -> Result<SyncReport, SyncError> {
         let mut report = SyncReport {
             dry_run: opts.dry_run,
             ..SyncReport::default()

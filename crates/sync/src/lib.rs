@@ -5,9 +5,11 @@ pub mod engine;
 mod google_api;
 pub mod merge;
 pub mod plan;
+pub mod status;
 pub mod task;
 
 pub use api::{ApiError, ApiErrorKind, GroupWithMembers, Listing, PeopleApi};
 pub use engine::{EngineConfig, SyncEngine, SyncError, SyncErrorKind, SyncOptions, SyncReport};
 pub use merge::{ConflictPolicy, FieldConflict, Merged, Side, WriteTimes};
+pub use status::{EventKind, SyncStatus};
 pub use task::{SyncHandle, spawn};
