@@ -85,10 +85,7 @@ fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
 
 /// Authenticates a request: the user name on success, `Unauthorized` (after the configured
 /// delay, and logged) on failure.
-pub(crate) async fn authenticate(
-    state: &DavState,
-    headers: &HeaderMap,
-) -> Result<String, DavError> {
+pub async fn authenticate(state: &DavState, headers: &HeaderMap) -> Result<String, DavError> {
     let Some((user, password)) = basic_credentials(headers) else {
         return Err(DavError::Unauthorized);
     };

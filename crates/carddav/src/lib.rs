@@ -33,7 +33,7 @@ use http::{HeaderMap, StatusCode, header};
 use store::{BookName, Store};
 use tower::ServiceExt as _;
 
-pub use auth::{hash_password, verify_password};
+pub use auth::{authenticate, hash_password, verify_password};
 pub use error::{DavError, Precondition};
 
 use path::DavPath;

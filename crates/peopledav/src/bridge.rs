@@ -1,18 +1,26 @@
 //! The running bridge: one sync task per bridge user, the CardDAV server in front of the store,
-//! and a small landing page at `/` for people who open the URL in a browser.
+//! the status page and `/metrics` beside it (see [`crate::web`]), and the status report kept in
+//! `status.json` for `peopledav status`.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::Context;
-use axum::Router;
-use axum::routing::get;
 use carddav::{DavConfig, DavState};
 use google::GoogleClient;
 use store::Store;
 use sync::{EngineConfig, SyncEngine, SyncHandle};
 use tokio::net::TcpListener;
+
+use crate::config::{AccountAuth, AccountConfig, BookKind};
+use crate::status::{self, AccountInfo, OauthFiles};
+use crate::web::{self, WebState};
+
+/// How often the running bridge rewrites `status.json`.
+const SNAPSHOT_EVERY: Duration = Duration::from_secs(5);
 
 /// One bridge user and the Google account its books mirror.
 pub struct Binding {
@@ -24,15 +32,52 @@ pub struct Binding {
 /// Everything [`run`] needs.
 pub struct BridgeConfig {
     pub store: Store,
+    /// The folder of the store, where `status.json` is kept.
+    pub store_dir: PathBuf,
     pub bindings: Vec<Binding>,
+    /// The configured Google accounts, by name.
+    pub accounts: BTreeMap<String, AccountInfo>,
     pub interval: Duration,
     pub dav: DavConfig,
+    /// See `public_url` in the config file.
+    pub public_url: Option<String>,
+    /// See `[metrics] token` in the config file.
+    pub metrics_token: Option<String>,
+}
+
+/// What the status page and `peopledav status` need to know about a configured account.
+pub fn account_info(account: &AccountConfig) -> AccountInfo {
+    let (kind, oauth) = match &account.auth {
+        AccountAuth::Oauth {
+            client_secret_file,
+            token_file,
+            ..
+        } => (
+            "oauth",
+            Some(OauthFiles {
+                client_secret_file: client_secret_file.clone(),
+                token_file: token_file.clone(),
+                scopes: google::Scopes {
+                    other_contacts: account.books.contains(&BookKind::Other),
+                    directory: account.books.contains(&BookKind::Directory),
+                },
+            }),
+        ),
+        AccountAuth::ServiceAccount { .. } => ("service-account", None),
+        AccountAuth::Emulator { .. } => ("emulator", None),
+    };
+    AccountInfo { kind, oauth }
 }
 
 /// Serves CardDAV on `listener` and syncs every user until Ctrl-C (or SIGTERM), then stops the
 /// sync tasks after their current round and flushes the store.
 pub async fn run(config: BridgeConfig, listener: TcpListener) -> anyhow::Result<()> {
     let handles: Arc<Mutex<HashMap<String, SyncHandle>>> = Arc::default();
+    let clients: Vec<(String, GoogleClient)> = config
+        .bindings
+        .iter()
+        .map(|b| (b.user.clone(), b.client.clone()))
+        .collect();
     for binding in config.bindings {
         let engine = Arc::new(SyncEngine::new(
             config.store.clone(),
@@ -48,32 +93,64 @@ pub async fn run(config: BridgeConfig, listener: TcpListener) -> anyhow::Result<
             h.wake();
         }
     });
-    let state = DavState::new(config.store.clone(), wake, config.dav);
-    let landing = Router::new().route("/", get(landing));
-    let app = carddav::router_with_fallback(state, landing);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("the CardDAV server failed")?;
+    let dav = DavState::new(config.store.clone(), wake, config.dav);
+    let accounts = Arc::new(config.accounts);
+    let web = WebState::new(
+        dav.clone(),
+        (*accounts).clone(),
+        clients,
+        config.public_url,
+        config.metrics_token,
+    );
+    let metrics = web.metrics.clone();
+    let app = carddav::router_with_fallback(dav, web::router(web))
+        .layer(axum::middleware::from_fn_with_state(metrics, web::track));
+    let snapshots = tokio::spawn(keep_snapshot(
+        config.store.clone(),
+        config.store_dir.clone(),
+        accounts.clone(),
+    ));
+    let served = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("the CardDAV server failed");
+    snapshots.abort();
+    served?;
     let running: Vec<SyncHandle> = lock(&handles).drain().map(|(_, h)| h).collect();
     for h in running {
         h.shutdown().await;
     }
     config.store.flush().context("cannot flush the store")?;
+    // The last word: the state as the bridge leaves it.
+    if let Ok(report) = status::collect(&config.store, &accounts, None).await {
+        let _ = status::write_snapshot(&config.store_dir, &report);
+    }
     Ok(())
+}
+
+/// Rewrites `status.json` every few seconds while the bridge runs.
+async fn keep_snapshot(store: Store, dir: PathBuf, accounts: Arc<BTreeMap<String, AccountInfo>>) {
+    let mut warned = false;
+    loop {
+        let written = match status::collect(&store, &accounts, None).await {
+            Ok(report) => status::write_snapshot(&dir, &report),
+            Err(e) => Err(e),
+        };
+        if let Err(e) = written
+            && !warned
+        {
+            tracing::warn!("cannot keep the status report for `peopledav status`: {e:#}");
+            warned = true;
+        }
+        tokio::time::sleep(SNAPSHOT_EVERY).await;
+    }
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-async fn landing() -> axum::response::Html<&'static str> {
-    axum::response::Html(
-        "<!doctype html><title>peopledav</title><h1>peopledav</h1>\
-         <p>This is a CardDAV server. Add it to your address book program as a CardDAV account \
-         with this server's address, your peopledav user name and password; the address books \
-         are under <code>/dav/</code>.</p>",
-    )
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

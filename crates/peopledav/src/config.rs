@@ -12,6 +12,13 @@ use serde::Deserialize;
 pub struct Config {
     pub listen: SocketAddr,
     pub data_dir: PathBuf,
+    /// The address users reach the bridge at (behind a reverse proxy), e.g.
+    /// `https://contacts.example.org`: the status page shows it and the OAuth web flow redirects
+    /// to it. Without it, the request's Host header is used.
+    #[serde(default)]
+    pub public_url: Option<String>,
+    #[serde(default)]
+    pub metrics: MetricsConfig,
     #[serde(default)]
     pub tls: Option<TlsConfig>,
     #[serde(default)]
@@ -29,6 +36,15 @@ pub struct Config {
 pub struct TlsConfig {
     pub cert: PathBuf,
     pub key: PathBuf,
+}
+
+/// Who may read `/metrics`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MetricsConfig {
+    /// A scraper presenting `Authorization: Bearer TOKEN` may read the metrics from anywhere;
+    /// without a token only loopback peers may.
+    pub token: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
@@ -131,6 +147,8 @@ pub enum AccountAuth {
     Oauth {
         client_secret_file: PathBuf,
         token_file: PathBuf,
+        /// The People API endpoint, when not Google's (the emulator, a proxy).
+        api_url: Option<String>,
     },
     ServiceAccount {
         key_file: PathBuf,
@@ -150,6 +168,8 @@ enum RawAccount {
         name: String,
         client_secret_file: PathBuf,
         token_file: PathBuf,
+        #[serde(default)]
+        api_url: Option<String>,
         #[serde(default = "default_books")]
         books: Vec<BookKind>,
     },
@@ -176,12 +196,14 @@ impl From<RawAccount> for AccountConfig {
                 name,
                 client_secret_file,
                 token_file,
+                api_url,
                 books,
             } => AccountConfig {
                 name,
                 auth: AccountAuth::Oauth {
                     client_secret_file,
                     token_file,
+                    api_url,
                 },
                 books,
             },
@@ -249,6 +271,7 @@ impl Config {
                 AccountAuth::Oauth {
                     client_secret_file,
                     token_file,
+                    ..
                 } => {
                     abs(client_secret_file);
                     abs(token_file);

@@ -3,6 +3,8 @@
 mod bridge;
 mod cli;
 mod config;
+mod status;
+mod web;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -35,6 +37,8 @@ enum Command {
     Login(cli::login::Args),
     /// Run one sync round now for every user (or one), and print what it did.
     Sync(cli::sync::Args),
+    /// Show each user's sync state: last sync, pending changes, last error (exit 3 if any is not ok).
+    Status(cli::status::Args),
     /// Convert between vCard and People API Person JSON.
     Convert(cli::convert::Args),
     /// Run the local People API emulator (for trying peopledav and for tests; not Google).
@@ -53,6 +57,7 @@ fn main() -> ExitCode {
         Command::Export(args) => cli::export::run(args, cli.config.as_deref()),
         Command::Login(args) => cli::run_async(cli::login::run(args, cli.config.as_deref())),
         Command::Sync(args) => cli::run_async(cli::sync::run(args, cli.config.as_deref())),
+        Command::Status(args) => cli::run_async(cli::status::run(args, cli.config.as_deref())),
         Command::Convert(args) => cli::convert::run(args),
         Command::Emulator(args) => cli::run_async(cli::emulator::run(args)),
         Command::User(args) => cli::user::run(args, cli.config.as_deref()),

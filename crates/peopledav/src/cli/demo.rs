@@ -14,6 +14,7 @@ use store::{GoogleAccountRef, User};
 use sync::EngineConfig;
 
 use crate::bridge::{self, Binding, BridgeConfig};
+use crate::status::AccountInfo;
 
 const DEMO_USER: &str = "demo";
 const DEMO_PASSWORD: &str = "demo";
@@ -62,7 +63,8 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
     let emulator_addr = emulator_listener.local_addr()?;
     let emulator_task = tokio::spawn(emulator.clone().serve(emulator_listener));
 
-    let store = super::open_store(&args.data.join("store"))?;
+    let store_dir = args.data.join("store");
+    let store = super::open_store(&store_dir)?;
     if store.user(DEMO_USER)?.is_none() {
         store.put_user(&User {
             name: DEMO_USER.into(),
@@ -87,6 +89,7 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
     println!("  CardDAV URL:  http://{addr}/dav/   (or just http://{addr}/)");
     println!("  user:         {DEMO_USER}");
     println!("  password:     {DEMO_PASSWORD}");
+    println!("  status page:  http://{addr}/  (same user and password)");
     println!();
     println!("  emulator:     http://{emulator_addr}  (bearer token {DEMO_TOKEN:?})");
     println!("  data:         {}", args.data.display());
@@ -98,13 +101,24 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
     let result = bridge::run(
         BridgeConfig {
             store,
+            store_dir,
             bindings: vec![Binding {
                 user: DEMO_USER.into(),
                 client,
                 engine: EngineConfig::new(DEMO_USER),
             }],
+            accounts: [(
+                "demo".to_owned(),
+                AccountInfo {
+                    kind: "emulator",
+                    oauth: None,
+                },
+            )]
+            .into(),
             interval: Duration::from_secs(args.interval),
             dav: DavConfig::default(),
+            public_url: None,
+            metrics_token: None,
         },
         listener,
     )

@@ -32,6 +32,7 @@ pub async fn run(args: Args, config: Option<&Path>) -> anyhow::Result<ExitCode> 
     let AccountAuth::Oauth {
         client_secret_file,
         token_file,
+        ..
     } = &account.auth
     else {
         bail!(

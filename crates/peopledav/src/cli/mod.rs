@@ -7,6 +7,7 @@ pub mod export;
 pub mod import;
 pub mod login;
 pub mod serve;
+pub mod status;
 pub mod sync;
 pub mod user;
 

@@ -65,7 +65,15 @@ pub async fn run(_args: Args, config: Option<&Path>) -> anyhow::Result<ExitCode>
     bridge::run(
         BridgeConfig {
             store,
+            store_dir: config.data_dir.clone(),
             bindings,
+            accounts: config
+                .accounts
+                .iter()
+                .map(|a| (a.name.clone(), bridge::account_info(a)))
+                .collect(),
+            public_url: config.public_url.clone(),
+            metrics_token: config.metrics.token.clone(),
             interval: Duration::from_secs(config.sync.interval_secs),
             dav: DavConfig {
                 max_resource_size: config.limits.max_resource_size,
@@ -86,12 +94,13 @@ pub async fn client(account: &AccountConfig) -> anyhow::Result<GoogleClient> {
         AccountAuth::Oauth {
             client_secret_file,
             token_file,
+            api_url,
         } => (
             Auth::InstalledApp {
                 client_secret_file: client_secret_file.clone(),
                 token_file: token_file.clone(),
             },
-            None,
+            api_url.clone(),
         ),
         AccountAuth::ServiceAccount { key_file, subject } => (
             Auth::ServiceAccount {
@@ -103,9 +112,12 @@ pub async fn client(account: &AccountConfig) -> anyhow::Result<GoogleClient> {
         AccountAuth::Emulator { url, token } => (Auth::Static(token.clone()), Some(url.clone())),
     };
     let mut config = ClientConfig::new(auth);
+    let emulated = matches!(account.auth, AccountAuth::Emulator { .. });
     if let Some(url) = base_url {
-        config.base_url = url;
-        config.pacing = google::Pacing::unlimited();
+        config.base_url = url.trim_end_matches('/').to_owned();
+        if emulated {
+            config.pacing = google::Pacing::unlimited();
+        }
     }
     config.scopes = Scopes {
         other_contacts: account.books.contains(&BookKind::Other),

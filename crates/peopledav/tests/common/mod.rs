@@ -77,3 +77,45 @@ where
     }
     false
 }
+
+/// `peopledav --config CONFIG user add NAME --account ACCOUNT`, the password given on stdin.
+pub fn add_user(config: &Path, name: &str, account: &str, password: &str) {
+    use std::io::Write;
+    let mut add = peopledav()
+        .arg("--config")
+        .arg(config)
+        .args([
+            "user",
+            "add",
+            name,
+            "--account",
+            account,
+            "--password-stdin",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("user add runs");
+    add.stdin
+        .take()
+        .expect("stdin")
+        .write_all(format!("{password}\n").as_bytes())
+        .expect("password written");
+    assert!(
+        add.wait().expect("user add exits").success(),
+        "user add {name}"
+    );
+}
+
+/// Starts `peopledav emulator` with `seed` made-up contacts; returns it and its URL.
+pub fn start_emulator(seed: usize) -> (Proc, String) {
+    let mut emu = peopledav();
+    emu.args([
+        "emulator",
+        "--listen",
+        "127.0.0.1:0",
+        "--seed-count",
+        &seed.to_string(),
+    ]);
+    start(emu, "listening on")
+}
