@@ -225,6 +225,11 @@ async fn handle(state: DavState, req: Request) -> Result<Response, DavError> {
 
 /// The `Depth` header: 0, 1, or `None` for infinity (also the default when absent).
 pub(crate) fn depth(headers: &HeaderMap, default_infinity: bool) -> Result<Option<u8>, DavError> {
+    if headers.get_all("depth").iter().nth(1).is_some() {
+        return Err(DavError::BadRequest(
+            "more than one Depth header: send one, 0, 1 or infinity".into(),
+        ));
+    }
     match headers.get("depth").map(|v| v.to_str().map(str::trim)) {
         None => Ok(if default_infinity { None } else { Some(0) }),
         Some(Ok("0")) => Ok(Some(0)),

@@ -87,11 +87,18 @@ impl DavPath {
             .iter()
             .map(|s| decode(s))
             .collect::<Result<Vec<_>, _>>()?;
+        if decoded.iter().any(|s| s.chars().any(char::is_control)) {
+            return Err(DavError::BadRequest(
+                "the path contains a control character (such as %00)".into(),
+            ));
+        }
         if decoded
             .iter()
             .any(|s| s == "." || s == ".." || s.contains('/'))
         {
-            return Err(DavError::NotFound);
+            return Err(DavError::BadRequest(
+                "the path contains a '.' or '..' segment or an encoded '/'; use the hrefs the server lists".into(),
+            ));
         }
         match decoded.as_slice() {
             [p] if p == "principals" => Ok(DavPath::Principals),

@@ -76,6 +76,7 @@ pub(crate) async fn handle(ctx: Ctx) -> Result<Response, DavError> {
             ),
         ));
     }
+    check_shape(&ctx.body)?;
     let (mut card, _diagnostics) = vcard_map::parse_one(&ctx.body).map_err(|e| {
         DavError::precondition(
             Precondition::ValidAddressData,
@@ -169,4 +170,30 @@ mod tests {
         assert_eq!(uid_from_href("abc.vcf"), "abc");
         assert_eq!(uid_from_href("abc"), "abc");
     }
+}
+
+/// The most content lines (properties) a card may have; real cards have at most a few hundred.
+pub const MAX_PROPERTIES: usize = 10_000;
+
+/// Refuses what no vCard contains before parsing it: NUL bytes, and more than
+/// [`MAX_PROPERTIES`] content lines.
+fn check_shape(body: &[u8]) -> Result<(), DavError> {
+    let invalid = |message: String| DavError::precondition(Precondition::ValidAddressData, message);
+    if let Some(at) = body.iter().position(|b| *b == 0) {
+        let line = body[..at].iter().filter(|b| **b == b'\n').count() + 1;
+        return Err(invalid(format!(
+            "invalid vcard: line {line} contains a NUL byte"
+        )));
+    }
+    // A content line starts after a line break that is not followed by folding whitespace.
+    let lines = body
+        .windows(2)
+        .filter(|w| w[0] == b'\n' && w[1] != b' ' && w[1] != b'\t')
+        .count();
+    if lines > MAX_PROPERTIES {
+        return Err(invalid(format!(
+            "invalid vcard: {lines} properties, more than the {MAX_PROPERTIES} allowed"
+        )));
+    }
+    Ok(())
 }

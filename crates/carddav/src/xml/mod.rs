@@ -140,6 +140,13 @@ fn resolved_ns(res: ResolveResult<'_>) -> Result<String, XmlError> {
 
 /// Parses a whole request body into its root element.
 pub fn parse_document(bytes: &[u8]) -> Result<Element, XmlError> {
+    // Names and text are compared and echoed back: bytes that are not UTF-8 must not get in.
+    if let Err(e) = std::str::from_utf8(bytes) {
+        return Err(XmlError::Syntax(format!(
+            "the body is not valid utf-8 (at byte {})",
+            e.valid_up_to()
+        )));
+    }
     let mut reader = NsReader::from_reader(bytes);
     reader.config_mut().trim_text(true);
     let mut stack: Vec<Element> = Vec::new();

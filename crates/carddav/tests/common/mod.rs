@@ -20,6 +20,16 @@ pub struct Server {
 pub const PASSWORD: &str = "correct horse";
 
 pub async fn server() -> Server {
+    server_with(DavConfig {
+        failed_login_delay: Duration::from_millis(10),
+        max_resource_size: 256 * 1024,
+        ..DavConfig::default()
+    })
+    .await
+}
+
+/// A server with these limits (alice and bob, password [`PASSWORD`]).
+pub async fn server_with(config: DavConfig) -> Server {
     let store = Store::open_temporary().expect("store");
     for name in ["alice", "bob"] {
         store
@@ -39,11 +49,7 @@ pub async fn server() -> Server {
         Arc::new(move |_user: &str| {
             counter.fetch_add(1, Ordering::SeqCst);
         }),
-        DavConfig {
-            failed_login_delay: Duration::from_millis(10),
-            max_resource_size: 256 * 1024,
-            ..DavConfig::default()
-        },
+        config,
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
@@ -135,4 +141,28 @@ pub fn between<'a>(body: &'a str, open: &str, close: &str) -> Option<&'a str> {
     let start = body.find(open)? + open.len();
     let end = body[start..].find(close)? + start;
     Some(&body[start..end])
+}
+
+/// Sends `request` as raw bytes (for what an HTTP library would refuse or normalise, like `..`
+/// segments) and returns the status code and the whole response; `None` when the server closed
+/// the connection without answering.
+pub async fn raw(base: &str, request: &[u8]) -> Option<(u16, String)> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let addr = base.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    stream.write_all(request).await.expect("request written");
+    let mut buf = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut buf)).await;
+    let text = String::from_utf8_lossy(&buf).into_owned();
+    let code = text.split_whitespace().nth(1)?.parse().ok()?;
+    Some((code, text))
+}
+
+/// The `Authorization` header value of alice.
+pub fn alice_auth() -> String {
+    use base64::Engine as _;
+    format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("alice:{PASSWORD}"))
+    )
 }
