@@ -161,17 +161,6 @@ fn put_card(
         .map_err(|e| DavError::from_store(e, |h| card_href(user, book, h)))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn uid_from_file_name() {
-        assert_eq!(uid_from_href("abc.vcf"), "abc");
-        assert_eq!(uid_from_href("abc"), "abc");
-    }
-}
-
 /// The most content lines (properties) a card may have; real cards have at most a few hundred.
 pub const MAX_PROPERTIES: usize = 10_000;
 
@@ -196,4 +185,15 @@ fn check_shape(body: &[u8]) -> Result<(), DavError> {
         )));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uid_from_file_name() {
+        assert_eq!(uid_from_href("abc.vcf"), "abc");
+        assert_eq!(uid_from_href("abc"), "abc");
+    }
 }
