@@ -179,3 +179,181 @@ async fn the_demo_serves_syncs_and_survives_a_restart() {
     );
     assert_eq!(names.iter().filter(|n| *n == "Grace Hopper").count(), 1);
 }
+
+/// vdirsyncer from the workspace's `.venv` or PATH; `None` (said loudly) when absent, a failure
+/// when `PEOPLEDAV_REQUIRE_CLIENTS=1`.
+fn vdirsyncer() -> Option<std::path::PathBuf> {
+    let venv = testkit::workspace_root().join(".venv/bin/vdirsyncer");
+    let found = if venv.is_file() {
+        Some(venv)
+    } else {
+        std::env::var_os("PATH").and_then(|paths| {
+            std::env::split_paths(&paths)
+                .map(|d| d.join("vdirsyncer"))
+                .find(|p| p.is_file())
+        })
+    };
+    if found.is_none() {
+        assert!(
+            std::env::var_os("PEOPLEDAV_REQUIRE_CLIENTS").is_none_or(|v| v != "1"),
+            "vdirsyncer is required (PEOPLEDAV_REQUIRE_CLIENTS=1): pip install vdirsyncer"
+        );
+        eprintln!(
+            "SKIPPED: the demo with vdirsyncer: vdirsyncer not found (pip install vdirsyncer)"
+        );
+    }
+    found
+}
+
+fn vdirsyncer_run(program: &Path, home: &Path, args: &[&str]) {
+    let out = Command::new(program)
+        .args(args)
+        .env("HOME", home)
+        .env("VDIRSYNCER_CONFIG", home.join("vdirsyncer.conf"))
+        .stdin(Stdio::null())
+        .output()
+        .expect("vdirsyncer runs");
+    assert!(
+        out.status.success(),
+        "vdirsyncer {args:?} failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn local_texts(dir: &Path) -> Vec<(std::path::PathBuf, String)> {
+    std::fs::read_dir(dir)
+        .expect("local folder")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "vcf"))
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).expect("card");
+            (p, text)
+        })
+        .collect()
+}
+
+/// The README path: the demo running, vdirsyncer syncing its book, an edit made in vdirsyncer's
+/// folder reaching the emulator, and an edit made through the emulator's API reaching the folder.
+#[tokio::test]
+async fn vdirsyncer_syncs_the_demo_book_both_ways() {
+    let Some(vdirsyncer) = vdirsyncer() else {
+        return;
+    };
+    let data = tempfile::tempdir().expect("data dir");
+    let demo = start(data.path(), 10);
+    let client = reqwest::Client::new();
+    assert!(
+        eventually(|| async { hrefs(&client, &demo).await.len() >= 10 }).await,
+        "the seeded contacts reach the demo book"
+    );
+
+    let home = tempfile::tempdir().expect("home");
+    let local = home.path().join("contacts");
+    std::fs::create_dir_all(&local).expect("local dir");
+    std::fs::create_dir_all(home.path().join("status")).expect("status dir");
+    std::fs::write(
+        home.path().join("vdirsyncer.conf"),
+        format!(
+            "[general]\nstatus_path = \"{status}\"\n\n\
+             [pair demo]\na = \"peopledav\"\nb = \"local\"\ncollections = null\nconflict_resolution = \"a wins\"\n\n\
+             [storage peopledav]\ntype = \"carddav\"\nurl = \"{dav}demo/contacts/\"\nusername = \"demo\"\npassword = \"demo\"\n\n\
+             [storage local]\ntype = \"filesystem\"\npath = \"{local}\"\nfileext = \".vcf\"\n",
+            status = home.path().join("status").display(),
+            dav = demo.dav,
+            local = local.display(),
+        ),
+    )
+    .expect("vdirsyncer config");
+    vdirsyncer_run(&vdirsyncer, home.path(), &["discover"]);
+    vdirsyncer_run(&vdirsyncer, home.path(), &["sync"]);
+    let cards = local_texts(&local);
+    assert_eq!(
+        cards.len(),
+        hrefs(&client, &demo).await.len(),
+        "every card arrives"
+    );
+
+    // An edit in vdirsyncer's folder reaches Google (the emulator).
+    let (path, text) = cards
+        .iter()
+        .find(|(_, t)| !t.contains("KIND:group") && !t.contains("KIND:GROUP"))
+        .expect("a person card")
+        .clone();
+    let edited: String = text
+        .split_inclusive('\n')
+        .map(|line| {
+            if line.starts_with("FN:") || line.starts_with("FN;") {
+                "FN:Edited Locally\r\n".to_owned()
+            } else if line.starts_with("N:") || line.starts_with("N;") {
+                "N:Locally;Edited;;;\r\n".to_owned()
+            } else {
+                line.to_owned()
+            }
+        })
+        .collect();
+    assert_ne!(edited, text, "the card has FN and N lines");
+    std::fs::write(&path, edited).expect("local edit");
+    vdirsyncer_run(&vdirsyncer, home.path(), &["sync"]);
+    assert!(
+        eventually(|| async {
+            google_names(&client, &demo)
+                .await
+                .iter()
+                .any(|n| n == "Edited Locally")
+        })
+        .await,
+        "the local edit reaches the emulator"
+    );
+
+    // An edit through the emulator's API reaches vdirsyncer's folder.
+    let listing: serde_json::Value = client
+        .get(format!(
+            "{}/v1/people/me/connections?personFields=names&pageSize=1000",
+            demo.emulator
+        ))
+        .bearer_auth("emulator")
+        .send()
+        .await
+        .expect("list")
+        .json()
+        .await
+        .expect("json");
+    let person = listing["connections"]
+        .as_array()
+        .expect("connections")
+        .iter()
+        .find(|p| p["names"][0]["displayName"] != "Edited Locally")
+        .expect("another contact")
+        .clone();
+    let resource = person["resourceName"].as_str().expect("resource name");
+    let updated = client
+        .patch(format!(
+            "{}/v1/{resource}:updateContact?updatePersonFields=names",
+            demo.emulator
+        ))
+        .bearer_auth("emulator")
+        .json(&serde_json::json!({
+            "etag": person["etag"],
+            "names": [{"givenName": "Changed", "familyName": "AtGoogle"}],
+        }))
+        .send()
+        .await
+        .expect("update");
+    assert!(updated.status().is_success(), "{:?}", updated.text().await);
+    let mut arrived = false;
+    for _ in 0..40 {
+        vdirsyncer_run(&vdirsyncer, home.path(), &["sync"]);
+        if local_texts(&local)
+            .iter()
+            .any(|(_, t)| t.contains("AtGoogle"))
+        {
+            arrived = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    }
+    assert!(arrived, "the emulator's edit reaches vdirsyncer's folder");
+    demo.interrupt();
+}
