@@ -34,6 +34,9 @@ const META_TOKEN_OTHER: &str = "sync.token.other";
 const META_LAST_FULL: &str = "sync.last_full";
 const META_PENDING_CREATES: &str = "sync.pending_creates";
 
+/// UID → the person sent, for creates whose answer may have been lost.
+type PendingCreates = BTreeMap<String, Option<Person>>;
+
 /// How one engine behaves.
 #[derive(Debug, Clone)]
 pub struct EngineConfig {
@@ -295,16 +298,21 @@ impl<A: PeopleApi> SyncEngine<A> {
             .and_then(|v| String::from_utf8(v).ok()))
     }
 
-    fn pending_creates(&self) -> Result<BTreeSet<String>, SyncError> {
-        Ok(self
-            .store
-            .meta(self.user(), META_PENDING_CREATES)?
-            .and_then(|v| serde_json::from_slice(&v).ok())
-            .unwrap_or_default())
+    /// Creates sent whose answer may have been lost: UID → the person sent (the base of a
+    /// merge when the create turns up in Google). Older stores kept only the UIDs.
+    fn pending_creates(&self) -> Result<PendingCreates, SyncError> {
+        let Some(bytes) = self.store.meta(self.user(), META_PENDING_CREATES)? else {
+            return Ok(PendingCreates::new());
+        };
+        if let Ok(map) = serde_json::from_slice::<PendingCreates>(&bytes) {
+            return Ok(map);
+        }
+        let uids: BTreeSet<String> = serde_json::from_slice(&bytes).unwrap_or_default();
+        Ok(uids.into_iter().map(|u| (u, None)).collect())
     }
 
-    fn set_pending_creates(&self, uids: &BTreeSet<String>) -> Result<(), SyncError> {
-        let bytes = serde_json::to_vec(uids).unwrap_or_default();
+    fn set_pending_creates(&self, pending: &PendingCreates) -> Result<(), SyncError> {
+        let bytes = serde_json::to_vec(pending).unwrap_or_default();
         self.store
             .set_meta(self.user(), META_PENDING_CREATES, &bytes)?;
         Ok(())
@@ -600,7 +608,7 @@ impl<A: PeopleApi> SyncEngine<A> {
                 members,
             });
         }
-        snap.local.pending_creates = self.pending_creates()?;
+        snap.local.pending_creates = self.pending_creates()?.into_keys().collect();
         Ok(snap)
     }
 
@@ -1020,12 +1028,29 @@ impl<A: PeopleApi> SyncEngine<A> {
         report: &mut SyncReport,
     ) -> Result<(), SyncError> {
         let etag = snap.metas.get(href).map(|m| m.etag.clone());
-        let base = self.normalized(person, table);
+        let uid = person.client_data(UID_KEY).map(str::to_owned);
+        let mut pending = self.pending_creates()?;
+        let sent = uid.as_ref().and_then(|u| pending.get(u).cloned().flatten());
+        let theirs = self.normalized(person, table);
         let mut person = person.clone();
         if let Some(ours) = snap.ours.get(href) {
-            let mask = merge::changed_fields(&base, ours);
+            // What Google holds is what was sent plus whatever changed there since; the card is
+            // what was sent plus the client's edits since. Merge the two from what was sent.
+            let (update, mask) = match sent {
+                Some(sent) => {
+                    let base = self.normalized(&sent, table);
+                    let times = WriteTimes {
+                        client: snap.metas.get(href).map(|m| m.modified),
+                        google: google_time(&person),
+                    };
+                    let merged =
+                        merge::merge(&base, ours, &theirs, self.config.conflict_policy, times);
+                    (merged.person, merged.mask)
+                }
+                None => (ours.clone(), merge::changed_fields(&theirs, ours)),
+            };
             if !mask.is_empty() {
-                let mut update = ours.clone();
+                let mut update = update;
                 update.resource_name = person.resource_name.clone();
                 update.etag = person.etag.clone();
                 keep_system_memberships(&mut update, &person, &mask);
@@ -1034,11 +1059,10 @@ impl<A: PeopleApi> SyncEngine<A> {
             }
         }
         self.store_person(BookName::Contacts, href, &person, etag.as_deref(), table)?;
-        if let Some(uid) = person.client_data(UID_KEY) {
-            let mut pending = self.pending_creates()?;
-            if pending.remove(uid) {
-                self.set_pending_creates(&pending)?;
-            }
+        if let Some(uid) = uid
+            && pending.remove(&uid).is_some()
+        {
+            self.set_pending_creates(&pending)?;
         }
         report.linked += 1;
         Ok(())
@@ -1193,7 +1217,11 @@ impl<A: PeopleApi> SyncEngine<A> {
         }
         // Recorded before sending: if the answer is lost, the next round looks these up first.
         let mut pending = self.pending_creates()?;
-        pending.extend(batch.iter().map(|(_, uid, _)| uid.clone()));
+        pending.extend(
+            batch
+                .iter()
+                .map(|(_, uid, person)| (uid.clone(), Some(person.clone()))),
+        );
         self.set_pending_creates(&pending)?;
         self.store.flush()?;
         let persons = batch.iter().map(|(_, _, p)| p.clone()).collect();

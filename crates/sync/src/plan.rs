@@ -352,6 +352,20 @@ pub fn plan(book: &str, local: &LocalState, remote: &RemoteView, groups: &Remote
             (persons.iter().collect(), vanished)
         }
     };
+    // Cards whose person Google no longer has: a person carrying one's UID is that card
+    // created again (a create whose answer was lost), not a new contact.
+    let gone: BTreeSet<&str> = deleted.iter().copied().collect();
+    let relinked_by_uid: BTreeMap<&str, &str> = local
+        .cards
+        .iter()
+        .filter(|c| !c.group)
+        .filter(|c| {
+            c.link
+                .as_ref()
+                .is_some_and(|l| gone.contains(l.resource_name.as_str()))
+        })
+        .map(|c| (c.uid.as_str(), c.href.as_str()))
+        .collect();
     for p in changed {
         let resource = p.resource_name.as_str();
         seen.insert(resource);
@@ -395,7 +409,11 @@ pub fn plan(book: &str, local: &LocalState, remote: &RemoteView, groups: &Remote
                     new: false,
                 });
             }
-        } else if let Some(&href) = p.uid.as_deref().and_then(|u| unlinked_by_uid.get(u)) {
+        } else if let Some(&href) = p
+            .uid
+            .as_deref()
+            .and_then(|u| unlinked_by_uid.get(u).or_else(|| relinked_by_uid.get(u)))
+        {
             handled.insert(href);
             ops.push(Op::Link {
                 href: href.to_owned(),

@@ -215,6 +215,29 @@ fn a_create_whose_answer_was_lost_is_linked_not_repeated() {
 }
 
 #[test]
+fn a_lost_answer_to_a_create_again_after_a_google_delete_is_linked_not_repeated() {
+    // The client edited a card Google had deleted; the create that brought it back was
+    // committed but its answer lost. The next listing holds the new person with the card's UID.
+    let local = LocalState {
+        cards: vec![card("u1.vcf", Some(("people/c1", "e1")))],
+        outbox: vec![put(1, "u1.vcf")],
+        pending_creates: ["u1".to_string()].into(),
+        ..LocalState::default()
+    };
+    check(
+        &local,
+        &RemoteView::Full {
+            persons: vec![person("people/c9", "e9", Some("u1"))],
+        },
+        &None,
+        expect![[r#"
+            contacts: full, 1 operation(s), outbox up to 1
+              link          u1.vcf -> people/c9 (uid found in google)
+        "#]],
+    );
+}
+
+#[test]
 fn full_listing_deletes_vanished_and_repairs_unpushed() {
     let local = LocalState {
         cards: vec![

@@ -1,0 +1,570 @@
+//! The randomized model test of the engine: random interleavings of client writes (as a CardDAV
+//! client makes them, straight into the store), Google-side writes (another device, through the
+//! People API), sync rounds while the emulator fails 20 % of the requests (500, 503, 429, and
+//! writes whose answer is lost after they were committed), expired sync tokens and engine
+//! restarts. After quiescence both sides must hold the same contacts: none lost, none
+//! duplicated, every side's last write present.
+//!
+//! Each side edits its own field (the client the e-mail, Google the note), so the expected final
+//! values are known whatever the interleaving; overlapping edits and their policy have their own
+//! scenario tests in the engine. Contacts are identified by their name, which nobody edits.
+//!
+//! `PEOPLEDAV_MODEL_SEEDS=N` runs N seeds (default 120), `PEOPLEDAV_MODEL_SEED=S` runs one, and
+//! `PEOPLEDAV_MODEL_STEPS=N` sets the steps per seed (default 40). A failure prints the seed and
+//! the steps that led to it.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::sync::Arc;
+use std::time::Duration;
+
+use emulator::{Emulator, EmulatorConfig, FaultSpec, Quotas, RunningEmulator, Seed};
+use google::{Auth, ClientConfig, GoogleClient, Pacing, RetryPolicy};
+use people::{Biography, EmailAddress, Name, Person, PersonField};
+use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use store::{BookName, ClientPut, Store};
+use sync::{EngineConfig, SyncEngine, SyncOptions};
+
+const USER: &str = "alice";
+const TOKEN: &str = "emulator";
+const SEEDED: usize = 12;
+
+/// 20 % of all requests fail, in four ways.
+fn faults() -> FaultSpec {
+    FaultSpec {
+        error_500: 0.05,
+        error_503: 0.05,
+        error_429: 0.05,
+        latency: Duration::ZERO,
+        drop_after_commit: 0.05,
+    }
+}
+
+/// What the test knows each contact must end with.
+#[derive(Debug, Default, Clone)]
+struct Expect {
+    /// The last e-mail the client wrote.
+    email: Option<String>,
+    /// The last note Google's other device wrote.
+    note: Option<String>,
+    /// The last write was a delete. A concurrent edit on the other side beats a delete, so
+    /// it may still exist; a contact whose last write was not a delete must exist.
+    deleted: bool,
+}
+
+struct World {
+    emulator: RunningEmulator,
+    /// Google's other device: retries on, used with faults switched off.
+    device: GoogleClient,
+    /// The bridge's client: no retries, so every fault reaches the engine.
+    bridge: GoogleClient,
+    store: Store,
+    engine: Arc<SyncEngine<GoogleClient>>,
+    expect: BTreeMap<String, Expect>,
+    next: usize,
+    log: String,
+}
+
+async fn client(emulator: &RunningEmulator, retry: RetryPolicy) -> GoogleClient {
+    let mut config = ClientConfig::new(Auth::Static(TOKEN.into()));
+    config.base_url = emulator.base_url();
+    config.pacing = Pacing::unlimited();
+    config.retry = retry;
+    config.timeout = Duration::from_secs(10);
+    GoogleClient::new(config).await.expect("client")
+}
+
+fn engine(store: &Store, api: &GoogleClient) -> Arc<SyncEngine<GoogleClient>> {
+    let mut config = EngineConfig::new(USER);
+    // Random deletes may take a small book past the guard, which has its own scenario test.
+    config.mass_delete_share = 1.0;
+    config.other_contacts = false;
+    Arc::new(SyncEngine::new(store.clone(), api.clone(), config))
+}
+
+fn seeded_person(i: usize) -> Person {
+    Person {
+        names: vec![Name {
+            given_name: Some(format!("S{i}")),
+            ..Default::default()
+        }],
+        email_addresses: vec![EmailAddress {
+            value: Some(format!("s{i}@example.org")),
+            ..Default::default()
+        }],
+        ..Default::default()
+    }
+}
+
+fn name_of(person: &Person) -> Option<String> {
+    let name = person.names.first()?;
+    name.display_name
+        .clone()
+        .or_else(|| name.given_name.clone())
+}
+
+fn emails_of(person: &Person) -> Vec<String> {
+    let mut emails: Vec<String> = person
+        .email_addresses
+        .iter()
+        .filter_map(|e| e.value.clone())
+        .collect();
+    emails.sort();
+    emails
+}
+
+/// The card's lines, unfolded.
+fn lines(vcard: &[u8]) -> Vec<String> {
+    String::from_utf8_lossy(vcard)
+        .replace("\r\n ", "")
+        .replace("\r\n\t", "")
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The property name of a content line, without its group.
+fn property(line: &str) -> String {
+    let head = line.split([':', ';']).next().unwrap_or_default();
+    let bare = head.rsplit('.').next().unwrap_or(head);
+    bare.to_ascii_uppercase()
+}
+
+fn values(vcard: &[u8], prop: &str) -> Vec<String> {
+    let mut out: Vec<String> = lines(vcard)
+        .iter()
+        .filter(|l| property(l) == prop)
+        .filter_map(|l| l.split_once(':').map(|(_, v)| v.to_owned()))
+        .collect();
+    out.sort();
+    out
+}
+
+fn is_group(vcard: &[u8]) -> bool {
+    lines(vcard).iter().any(|l| {
+        let up = l.to_ascii_uppercase();
+        up == "KIND:GROUP" || up.ends_with("X-ADDRESSBOOKSERVER-KIND:GROUP")
+    })
+}
+
+impl World {
+    async fn new(seed: u64) -> World {
+        let emulator = Emulator::start(EmulatorConfig {
+            seed: Seed::Persons((0..SEEDED).map(seeded_person).collect()),
+            // Quota refusals come from the injected 429s; the real per-minute quotas would
+            // only make the test slow.
+            quotas: Quotas::unlimited(),
+            ..EmulatorConfig::default()
+        })
+        .await
+        .expect("emulator starts");
+        let device = client(&emulator, RetryPolicy::default()).await;
+        let bridge = client(&emulator, RetryPolicy::none()).await;
+        let store = Store::open_temporary().expect("store");
+        let engine = engine(&store, &bridge);
+        let mut world = World {
+            emulator,
+            device,
+            bridge,
+            store,
+            engine,
+            expect: BTreeMap::new(),
+            next: 0,
+            log: format!("seed {seed}\n"),
+        };
+        world.quiesce().await;
+        for i in 0..SEEDED {
+            world.expect.insert(
+                format!("S{i}"),
+                Expect {
+                    email: Some(format!("s{i}@example.org")),
+                    ..Expect::default()
+                },
+            );
+        }
+        world
+    }
+
+    fn note(&mut self, line: impl AsRef<str>) {
+        self.log.push_str(line.as_ref());
+        self.log.push('\n');
+    }
+
+    fn fresh(&mut self, prefix: &str) -> String {
+        self.next += 1;
+        format!("{prefix}{}", self.next)
+    }
+
+    fn contact_cards(&self) -> Vec<store::Card> {
+        self.store
+            .cards(USER, BookName::Contacts)
+            .expect("cards")
+            .into_iter()
+            .filter(|c| !is_group(&c.vcard))
+            .collect()
+    }
+
+    fn google_persons(&self) -> Vec<Person> {
+        self.emulator
+            .emulator
+            .persons(TOKEN)
+            .into_iter()
+            .filter(|p| !p.is_deleted())
+            .collect()
+    }
+
+    fn card_name(card: &store::Card) -> String {
+        values(&card.vcard, "FN").pop().unwrap_or_default()
+    }
+
+    async fn step(&mut self, rng: &mut StdRng) {
+        match rng.gen_range(0..100) {
+            0..=14 => self.client_create(),
+            15..=34 => self.client_edit(rng),
+            35..=41 => self.client_delete(rng),
+            42..=49 => self.google_create().await,
+            50..=64 => self.google_edit(rng).await,
+            65..=69 => self.google_delete(rng).await,
+            70..=93 => self.sync_round().await,
+            94..=96 => {
+                // Past Google's seven-day sync token lifetime: the next pull must list in full.
+                self.emulator
+                    .emulator
+                    .advance(Duration::from_secs(8 * 24 * 3600));
+                self.note("sync tokens expire");
+            }
+            _ => {
+                // The bridge restarts: whatever the engine held in memory is gone.
+                self.engine = engine(&self.store, &self.bridge);
+                self.note("engine restarts");
+            }
+        }
+    }
+
+    fn client_create(&mut self) {
+        let name = self.fresh("C");
+        let email = format!("{}-0@example.org", name.to_lowercase());
+        let uid = format!("uid-{name}");
+        let vcard = format!(
+            "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:{uid}\r\nFN:{name}\r\nN:;{name};;;\r\n\
+             EMAIL;TYPE=work:{email}\r\nX-MODEL:{name}\r\nEND:VCARD\r\n"
+        );
+        self.store
+            .client_put(
+                USER,
+                BookName::Contacts,
+                ClientPut {
+                    href: format!("{uid}.vcf"),
+                    uid,
+                    vcard: vcard.into_bytes(),
+                    if_match: None,
+                    if_none_match_any: true,
+                },
+            )
+            .expect("client create");
+        self.note(format!("client creates {name} <{email}>"));
+        self.expect.insert(
+            name,
+            Expect {
+                email: Some(email),
+                ..Expect::default()
+            },
+        );
+    }
+
+    fn client_edit(&mut self, rng: &mut StdRng) {
+        let Some(card) = self.contact_cards().choose(rng).cloned() else {
+            return;
+        };
+        let name = Self::card_name(&card);
+        let email = self.fresh(&format!("{}-", name.to_lowercase())) + "@example.org";
+        let mut out = String::new();
+        for line in lines(&card.vcard) {
+            if property(&line) == "EMAIL" {
+                continue;
+            }
+            if line.eq_ignore_ascii_case("END:VCARD") {
+                let _ = write!(out, "EMAIL;TYPE=home:{email}\r\n");
+            }
+            let _ = write!(out, "{line}\r\n");
+        }
+        self.store
+            .client_put(
+                USER,
+                BookName::Contacts,
+                ClientPut {
+                    href: card.href.clone(),
+                    uid: card.uid.clone(),
+                    vcard: out.into_bytes(),
+                    if_match: Some(card.etag.clone()),
+                    if_none_match_any: false,
+                },
+            )
+            .expect("client edit");
+        self.note(format!("client sets {name} <{email}>"));
+        let expect = self.expect.entry(name).or_default();
+        expect.email = Some(email);
+        expect.deleted = false;
+    }
+
+    fn client_delete(&mut self, rng: &mut StdRng) {
+        let Some(card) = self.contact_cards().choose(rng).cloned() else {
+            return;
+        };
+        let name = Self::card_name(&card);
+        self.store
+            .client_delete(USER, BookName::Contacts, &card.href, Some(&card.etag))
+            .expect("client delete");
+        self.note(format!("client deletes {name}"));
+        // An edit on Google's side may bring it back, as Google has it: the client's last
+        // e-mail no longer binds.
+        let expect = self.expect.entry(name).or_default();
+        expect.deleted = true;
+        expect.email = None;
+    }
+
+    /// Runs `f` as Google's other device, the faults switched off for it.
+    async fn as_device<T, F: Future<Output = T>>(&self, f: impl FnOnce(GoogleClient) -> F) -> T {
+        self.emulator.emulator.set_faults(FaultSpec::none());
+        let out = f(self.device.clone()).await;
+        self.emulator.emulator.set_faults(faults());
+        out
+    }
+
+    async fn google_create(&mut self) {
+        let name = self.fresh("G");
+        let note = format!("note {name}.0");
+        let person = Person {
+            names: vec![Name {
+                given_name: Some(name.clone()),
+                ..Default::default()
+            }],
+            biographies: vec![Biography {
+                value: Some(note.clone()),
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        self.as_device(|g| async move { g.create_contact(&person, &[]).await })
+            .await
+            .expect("google create");
+        self.note(format!("google creates {name} ({note})"));
+        self.expect.insert(
+            name,
+            Expect {
+                note: Some(note),
+                ..Expect::default()
+            },
+        );
+    }
+
+    async fn google_edit(&mut self, rng: &mut StdRng) {
+        let Some(mut person) = self.google_persons().choose(rng).cloned() else {
+            return;
+        };
+        let name = name_of(&person).expect("a name");
+        let note = self.fresh(&format!("note {name}."));
+        person.biographies = vec![Biography {
+            value: Some(note.clone()),
+            ..Default::default()
+        }];
+        self.as_device(|g| async move {
+            g.update_contact(&person, &[PersonField::Biographies], &[])
+                .await
+        })
+        .await
+        .expect("google edit");
+        self.note(format!("google sets {name} ({note})"));
+        let expect = self.expect.entry(name).or_default();
+        expect.note = Some(note);
+        expect.deleted = false;
+    }
+
+    async fn google_delete(&mut self, rng: &mut StdRng) {
+        let Some(person) = self.google_persons().choose(rng).cloned() else {
+            return;
+        };
+        let name = name_of(&person).expect("a name");
+        let resource = person.resource_name.clone().expect("resource name");
+        self.as_device(|g| async move { g.delete_contact(&resource).await })
+            .await
+            .expect("google delete");
+        self.note(format!("google deletes {name}"));
+        let expect = self.expect.entry(name).or_default();
+        expect.deleted = true;
+        expect.note = None;
+    }
+
+    async fn sync_round(&mut self) {
+        self.emulator.emulator.set_faults(faults());
+        let outcome = self.engine.sync_once(SyncOptions::default()).await;
+        self.emulator.emulator.set_faults(FaultSpec::none());
+        match outcome {
+            Ok(report) => {
+                let summary = report.summary().unwrap_or_else(|| "quiet".into());
+                self.note(format!("sync: {summary}"));
+            }
+            Err(e) => self.note(format!("sync failed: {e}")),
+        }
+    }
+
+    /// Faults off; rounds until one changes nothing and the outbox is empty.
+    async fn quiesce(&mut self) {
+        self.emulator.emulator.set_faults(FaultSpec::none());
+        for _ in 0..12 {
+            let report = self
+                .engine
+                .sync_once(SyncOptions::default())
+                .await
+                .unwrap_or_else(|e| panic!("a fault-free round fails: {e}\n{}", self.log));
+            let quiet = report.summary().is_none() && report.conflicts.is_empty();
+            let pending = self.store.outbox_len(USER).expect("outbox");
+            self.note(format!(
+                "quiesce: {} (outbox {pending})",
+                report.summary().unwrap_or_else(|| "quiet".into())
+            ));
+            assert!(
+                report.rejected.is_empty(),
+                "Google refused a change: {:?}\n{}",
+                report.rejected,
+                self.log
+            );
+            if quiet && pending == 0 {
+                return;
+            }
+        }
+        panic!("no quiet round after 12 fault-free rounds\n{}", self.log);
+    }
+
+    /// Both sides hold the same contacts, once each, with every side's last write.
+    fn check(&self) -> Result<(), String> {
+        let mut google: BTreeMap<String, Vec<Person>> = BTreeMap::new();
+        for p in self.google_persons() {
+            google
+                .entry(name_of(&p).unwrap_or_default())
+                .or_default()
+                .push(p);
+        }
+        let mut cards: BTreeMap<String, Vec<store::Card>> = BTreeMap::new();
+        for c in self.contact_cards() {
+            cards.entry(Self::card_name(&c)).or_default().push(c);
+        }
+        for (name, ps) in &google {
+            if ps.len() > 1 {
+                return Err(format!("{name} is {} times in Google", ps.len()));
+            }
+            if !self.expect.contains_key(name) {
+                return Err(format!("{name:?} appeared in Google from nowhere"));
+            }
+        }
+        for (name, cs) in &cards {
+            if cs.len() > 1 {
+                return Err(format!("{name} is {} times in the store", cs.len()));
+            }
+            if !google.contains_key(name) {
+                return Err(format!("{name} is in the store but not in Google"));
+            }
+        }
+        for (name, expect) in &self.expect {
+            let (Some(ps), Some(cs)) = (google.get(name), cards.get(name)) else {
+                if let Some(ps) = google.get(name) {
+                    return Err(format!(
+                        "{name} is in Google but not in the store: {}",
+                        serde_json::to_string(&ps[0]).unwrap_or_default()
+                    ));
+                }
+                if !expect.deleted {
+                    return Err(format!("{name} was lost"));
+                }
+                continue;
+            };
+            let (person, card) = (&ps[0], &cs[0]);
+            let emails = emails_of(person);
+            if emails != values(&card.vcard, "EMAIL") {
+                return Err(format!(
+                    "{name}: Google has e-mails {emails:?}, the card {:?}",
+                    values(&card.vcard, "EMAIL")
+                ));
+            }
+            if let Some(email) = &expect.email
+                && !emails.contains(email)
+            {
+                return Err(format!(
+                    "{name}: the client's last e-mail {email} is lost (Google has {emails:?})"
+                ));
+            }
+            let notes: Vec<String> = person
+                .biographies
+                .iter()
+                .filter_map(|b| b.value.clone())
+                .collect();
+            if let Some(note) = &expect.note {
+                if !notes.contains(note) {
+                    return Err(format!(
+                        "{name}: Google's last note {note:?} is lost (Google has {notes:?})"
+                    ));
+                }
+                if !values(&card.vcard, "NOTE").contains(note) {
+                    return Err(format!(
+                        "{name}: the card lacks Google's note {note:?}: {}",
+                        String::from_utf8_lossy(&card.vcard)
+                    ));
+                }
+            }
+            if name.starts_with('C') && !values(&card.vcard, "X-MODEL").contains(name) {
+                return Err(format!(
+                    "{name}: the property Google cannot hold is lost: {}",
+                    String::from_utf8_lossy(&card.vcard)
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn env_number(key: &str) -> Option<u64> {
+    let value = std::env::var(key).ok()?;
+    Some(
+        value
+            .parse()
+            .unwrap_or_else(|_| panic!("{key}={value:?} is not a number")),
+    )
+}
+
+async fn run_seed(seed: u64, steps: u64) {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let mut world = World::new(seed).await;
+    for _ in 0..steps {
+        world.step(&mut rng).await;
+    }
+    world.quiesce().await;
+    if let Err(problem) = world.check() {
+        panic!(
+            "seed {seed}: {problem}\nrerun it with PEOPLEDAV_MODEL_SEED={seed}\n{}",
+            world.log
+        );
+    }
+    if std::env::var_os("PEOPLEDAV_MODEL_LOG").is_some() {
+        eprintln!("{}", world.log);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn random_interleavings_with_faults_converge_without_loss_or_duplicates() {
+    let steps = env_number("PEOPLEDAV_MODEL_STEPS").unwrap_or(40);
+    let seeds: Vec<u64> = match env_number("PEOPLEDAV_MODEL_SEED") {
+        Some(seed) => vec![seed],
+        None => (0..env_number("PEOPLEDAV_MODEL_SEEDS").unwrap_or(120)).collect(),
+    };
+    let started = std::time::Instant::now();
+    for &seed in &seeds {
+        run_seed(seed, steps).await;
+    }
+    eprintln!(
+        "{} seeds of {steps} steps converged in {:.1?}",
+        seeds.len(),
+        started.elapsed()
+    );
+}
