@@ -37,6 +37,20 @@ const META_PENDING_CREATES: &str = "sync.pending_creates";
 /// UID → the person sent, for creates whose answer may have been lost.
 type PendingCreates = BTreeMap<String, Option<Person>>;
 
+const META_UNCONFIRMED: &str = "sync.unconfirmed_updates";
+
+/// An update sent whose answer never came: Google may hold it or not.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+struct Unconfirmed {
+    resource: String,
+    /// The JSON keys of the fields sent.
+    fields: Vec<String>,
+    sent: Person,
+}
+
+/// href → the update whose answer was lost.
+type UnconfirmedUpdates = BTreeMap<String, Unconfirmed>;
+
 /// How one engine behaves.
 #[derive(Debug, Clone)]
 pub struct EngineConfig {
@@ -318,6 +332,106 @@ impl<A: PeopleApi> SyncEngine<A> {
         Ok(())
     }
 
+    fn unconfirmed(&self) -> Result<UnconfirmedUpdates, SyncError> {
+        Ok(self
+            .store
+            .meta(self.user(), META_UNCONFIRMED)?
+            .and_then(|v| serde_json::from_slice(&v).ok())
+            .unwrap_or_default())
+    }
+
+    fn set_unconfirmed(&self, pending: &UnconfirmedUpdates) -> Result<(), SyncError> {
+        let bytes = serde_json::to_vec(pending).unwrap_or_default();
+        self.store.set_meta(self.user(), META_UNCONFIRMED, &bytes)?;
+        Ok(())
+    }
+
+    /// `updateContact`, remembered (durably) until its answer comes: when the answer is lost,
+    /// the next round recognises the write as ours instead of as an edit made in Google.
+    async fn update_person(
+        &self,
+        href: &str,
+        update: &Person,
+        mask: &[PersonField],
+    ) -> Result<Result<Person, ApiError>, SyncError> {
+        let mut all = self.unconfirmed()?;
+        all.insert(
+            href.to_owned(),
+            Unconfirmed {
+                resource: update.resource_name.clone().unwrap_or_default(),
+                fields: mask.iter().map(|f| f.as_str().to_owned()).collect(),
+                sent: update.clone(),
+            },
+        );
+        self.set_unconfirmed(&all)?;
+        self.store.flush()?;
+        let result = self.api.update(update, mask).await;
+        if !matches!(&result, Err(e) if e.kind == ApiErrorKind::OutcomeUnknown) {
+            let mut all = self.unconfirmed()?;
+            all.remove(href);
+            self.set_unconfirmed(&all)?;
+        }
+        Ok(result)
+    }
+
+    /// Updates whose answer was lost, against what Google lists now. Where Google holds what
+    /// was sent, the write landed: the merge base moves to it, and if nothing else changed the
+    /// person is ours again (no pull, no merge, no resurrection of a card the client deleted).
+    fn settle_unconfirmed(&self, remote: &RemoteSide, table: &GroupTable) -> Result<(), SyncError> {
+        let pending = self.unconfirmed()?;
+        if pending.is_empty() {
+            return Ok(());
+        }
+        for (href, u) in &pending {
+            let Some(google) = remote.persons.get(&u.resource) else {
+                continue;
+            };
+            let Some(link) = self.store.link(self.user(), BookName::Contacts, href)? else {
+                continue;
+            };
+            if link.resource_name != u.resource || person_etag(google) == link.person_etag {
+                continue;
+            }
+            let google_n = self.normalized(google, table);
+            let landed = merge::changed_fields(&self.normalized(&u.sent, table), &google_n)
+                .iter()
+                .all(|f| !u.fields.iter().any(|k| k == f.as_str()));
+            if !landed {
+                continue;
+            }
+            let mut base = serde_json::to_value(base_of(&link)).unwrap_or_default();
+            let sent = serde_json::to_value(&u.sent).unwrap_or_default();
+            if let (Some(base), Some(sent)) = (base.as_object_mut(), sent.as_object()) {
+                for key in &u.fields {
+                    match sent.get(key) {
+                        Some(v) => base.insert(key.clone(), v.clone()),
+                        None => base.remove(key),
+                    };
+                }
+            }
+            let corrected: Person = serde_json::from_value(base).unwrap_or_default();
+            let echo =
+                merge::changed_fields(&self.normalized(&corrected, table), &google_n).is_empty();
+            let link = if echo {
+                GoogleLink {
+                    resource_name: link.resource_name,
+                    person_etag: person_etag(google),
+                    base: serde_json::to_vec(google).unwrap_or_default(),
+                }
+            } else {
+                GoogleLink {
+                    base: serde_json::to_vec(&corrected).unwrap_or_default(),
+                    ..link
+                }
+            };
+            debug!(href, echo, "an update whose answer was lost had landed");
+            self.store
+                .set_link(self.user(), BookName::Contacts, href, link)?;
+        }
+        self.set_unconfirmed(&UnconfirmedUpdates::new())?;
+        Ok(())
+    }
+
     /// One round in both directions. Rounds of one engine never overlap. The outcome of a real
     /// (not dry) round is recorded in the user's [`SyncStatus`].
     pub async fn sync_once(&self, opts: SyncOptions) -> Result<SyncReport, SyncError> {
@@ -345,6 +459,9 @@ impl<A: PeopleApi> SyncEngine<A> {
         let groups = self.api.groups().await?;
         let table = self.group_table(&groups)?;
         let remote = self.list_contacts().await?;
+        if !opts.dry_run {
+            self.settle_unconfirmed(&remote, &table)?;
+        }
         let snapshot = self.snapshot(BookName::Contacts, &table)?;
         let remote_groups = Some(
             groups
@@ -927,8 +1044,10 @@ impl<A: PeopleApi> SyncEngine<A> {
             .apply_remote(self.user(), book, change, expected_etag)?)
     }
 
-    /// Stores Google's person as the card at `href`; when the client wrote meanwhile, only the
-    /// link moves (the client's edit is pushed, against the new base, next round).
+    /// Stores Google's person as the card at `href`. When the client wrote meanwhile its card
+    /// stays: after a push (`sent` is the client's card that was pushed) the link moves to
+    /// Google's answer with that card as the base, after a pull the old link stays; either way
+    /// the next round pushes or merges just what the client changed since.
     fn store_person(
         &self,
         book: BookName,
@@ -936,6 +1055,7 @@ impl<A: PeopleApi> SyncEngine<A> {
         person: &Person,
         expected_etag: Option<&str>,
         table: &GroupTable,
+        sent: Option<&Person>,
     ) -> Result<bool, SyncError> {
         let Some(resource) = person.resource_name.clone() else {
             return Ok(false);
@@ -962,6 +1082,22 @@ impl<A: PeopleApi> SyncEngine<A> {
         match self.apply(book, change, expected_etag) {
             Ok(_) => Ok(true),
             Err(e) if is_conflict(&e) => {
+                // The client's new card was made from the card of the snapshot, not from this
+                // person: the merge base must say so, or what Google changed would look like
+                // something the client took out.
+                let link = match (sent, self.store.link(self.user(), book, href)?) {
+                    (Some(sent), _) => rebased_link(link, person, sent, table),
+                    // A pull: the old link stays, and the next round merges the client's card
+                    // with this person from the old base.
+                    (None, Some(_)) => {
+                        debug!(
+                            href,
+                            "client wrote meanwhile; keeping its card and the link"
+                        );
+                        return Ok(false);
+                    }
+                    (None, None) => link,
+                };
                 debug!(
                     href,
                     "client wrote meanwhile; keeping its card, moving the link"
@@ -995,7 +1131,7 @@ impl<A: PeopleApi> SyncEngine<A> {
                         continue;
                     };
                     let etag = snap.metas.get(href).map(|m| m.etag.as_str());
-                    if self.store_person(book, href, person, etag, table)? {
+                    if self.store_person(book, href, person, etag, table, None)? {
                         report.pulled += 1;
                     }
                 }
@@ -1054,11 +1190,18 @@ impl<A: PeopleApi> SyncEngine<A> {
                 update.resource_name = person.resource_name.clone();
                 update.etag = person.etag.clone();
                 keep_system_memberships(&mut update, &person, &mask);
-                person = self.api.update(&update, &mask).await?;
+                person = self.update_person(href, &update, &mask).await??;
                 report.updated += 1;
             }
         }
-        self.store_person(BookName::Contacts, href, &person, etag.as_deref(), table)?;
+        self.store_person(
+            BookName::Contacts,
+            href,
+            &person,
+            etag.as_deref(),
+            table,
+            snap.ours.get(href),
+        )?;
         if let Some(uid) = uid
             && pending.remove(&uid).is_some()
         {
@@ -1107,7 +1250,7 @@ impl<A: PeopleApi> SyncEngine<A> {
                 update.resource_name = theirs.resource_name.clone();
                 update.etag = theirs.etag.clone();
                 keep_system_memberships(&mut update, &theirs, &merged.mask);
-                match self.api.update(&update, &merged.mask).await {
+                match self.update_person(href, &update, &merged.mask).await? {
                     Ok(p) => p,
                     Err(e) if e.kind == ApiErrorKind::EtagMismatch => continue,
                     Err(e) if e.kind == ApiErrorKind::InvalidRequest => {
@@ -1117,7 +1260,14 @@ impl<A: PeopleApi> SyncEngine<A> {
                     Err(e) => return Err(e.into()),
                 }
             };
-            self.store_person(BookName::Contacts, href, &result, etag.as_deref(), table)?;
+            self.store_person(
+                BookName::Contacts,
+                href,
+                &result,
+                etag.as_deref(),
+                table,
+                Some(ours),
+            )?;
             report.merged += 1;
             return Ok(());
         }
@@ -1145,10 +1295,10 @@ impl<A: PeopleApi> SyncEngine<A> {
         update.resource_name = Some(resource.to_owned());
         update.etag = Some(link.person_etag.clone());
         keep_system_memberships(&mut update, &base, mask);
-        match self.api.update(&update, mask).await {
+        match self.update_person(href, &update, mask).await? {
             Ok(person) => {
                 let etag = snap.metas.get(href).map(|m| m.etag.as_str());
-                self.store_person(BookName::Contacts, href, &person, etag, table)?;
+                self.store_person(BookName::Contacts, href, &person, etag, table, Some(ours))?;
                 report.updated += 1;
                 Ok(())
             }
@@ -1226,9 +1376,9 @@ impl<A: PeopleApi> SyncEngine<A> {
         self.store.flush()?;
         let persons = batch.iter().map(|(_, _, p)| p.clone()).collect();
         let created = self.api.create_all(persons).await?;
-        for ((href, uid, _), person) in batch.iter().zip(created) {
+        for ((href, uid, sent), person) in batch.iter().zip(created) {
             let etag = snap.metas.get(href).map(|m| m.etag.as_str());
-            self.store_person(BookName::Contacts, href, &person, etag, table)?;
+            self.store_person(BookName::Contacts, href, &person, etag, table, Some(sent))?;
             pending.remove(uid);
             report.created += 1;
         }
@@ -1274,6 +1424,36 @@ fn ignore_not_found<T: Default>(e: SyncError) -> Result<T, SyncError> {
 
 /// A memberships update must not drop the person from Google's system groups (myContacts,
 /// starred), which have no card form.
+/// The link after a push that a client write overtook: Google's etag, and as the base Google's
+/// person with the fields where the pushed card differs taken from the card, so that the base
+/// is what the client's newer card was made from.
+fn rebased_link(
+    link: GoogleLink,
+    google: &Person,
+    sent: &Person,
+    table: &GroupTable,
+) -> GoogleLink {
+    let google_n = vcard_map::card_to_person(&vcard_map::person_to_card(google, table), table);
+    let differ = merge::changed_fields(&google_n, sent);
+    let mut base = serde_json::to_value(google).unwrap_or_default();
+    let sent_json = serde_json::to_value(sent).unwrap_or_default();
+    if let (Some(base), Some(sent_json)) = (base.as_object_mut(), sent_json.as_object()) {
+        for field in &differ {
+            let key = field.as_str();
+            match sent_json.get(key) {
+                Some(v) => base.insert(key.to_owned(), v.clone()),
+                None => base.remove(key),
+            };
+        }
+    }
+    let mut base: Person = serde_json::from_value(base).unwrap_or_default();
+    keep_system_memberships(&mut base, google, &differ);
+    GoogleLink {
+        base: serde_json::to_vec(&base).unwrap_or_default(),
+        ..link
+    }
+}
+
 fn keep_system_memberships(update: &mut Person, current: &Person, mask: &[PersonField]) {
     if !mask.contains(&PersonField::Memberships) {
         return;

@@ -46,8 +46,24 @@ pub fn start(mut cmd: Command, marker: &str) -> (Proc, String) {
                 .to_owned();
         }
     };
-    // Keep draining stderr so the child never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
+    // Keep draining stderr so the child never blocks on a full pipe; `PEOPLEDAV_TEST_LOG=FILE`
+    // keeps it, for looking into a failure.
+    let keep = std::env::var_os("PEOPLEDAV_TEST_LOG").and_then(|path| {
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .ok()
+    });
+    std::thread::spawn(move || {
+        let mut keep = keep;
+        for line in lines.map_while(Result::ok) {
+            if let Some(file) = keep.as_mut() {
+                use std::io::Write;
+                let _ = writeln!(file, "{line}");
+            }
+        }
+    });
     (Proc(child), url)
 }
 
