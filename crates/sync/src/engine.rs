@@ -366,12 +366,20 @@ impl<A: PeopleApi> SyncEngine<A> {
         self.set_unconfirmed(&all)?;
         self.store.flush()?;
         let result = self.api.update(update, mask).await;
-        if !matches!(&result, Err(e) if e.kind == ApiErrorKind::OutcomeUnknown) {
-            let mut all = self.unconfirmed()?;
-            all.remove(href);
-            self.set_unconfirmed(&all)?;
+        if matches!(&result, Err(e) if e.kind != ApiErrorKind::OutcomeUnknown) {
+            self.confirm(href)?;
         }
         Ok(result)
+    }
+
+    /// Forgets the update of `href` once Google's answer is stored (not before: a crash in
+    /// between must still find the record).
+    fn confirm(&self, href: &str) -> Result<(), SyncError> {
+        let mut all = self.unconfirmed()?;
+        if all.remove(href).is_some() {
+            self.set_unconfirmed(&all)?;
+        }
+        Ok(())
     }
 
     /// Updates whose answer was lost, against what Google lists now. Where Google holds what
@@ -1202,6 +1210,7 @@ impl<A: PeopleApi> SyncEngine<A> {
             table,
             snap.ours.get(href),
         )?;
+        self.confirm(href)?;
         if let Some(uid) = uid
             && pending.remove(&uid).is_some()
         {
@@ -1268,6 +1277,7 @@ impl<A: PeopleApi> SyncEngine<A> {
                 table,
                 Some(ours),
             )?;
+            self.confirm(href)?;
             report.merged += 1;
             return Ok(());
         }
@@ -1299,6 +1309,7 @@ impl<A: PeopleApi> SyncEngine<A> {
             Ok(person) => {
                 let etag = snap.metas.get(href).map(|m| m.etag.as_str());
                 self.store_person(BookName::Contacts, href, &person, etag, table, Some(ours))?;
+                self.confirm(href)?;
                 report.updated += 1;
                 Ok(())
             }
