@@ -17,6 +17,7 @@ use emulator::{Emulator, EmulatorConfig, Quotas};
 use rand::rngs::StdRng;
 use rand::seq::IteratorRandom;
 use rand::{Rng, SeedableRng};
+use testkit::env_number;
 
 const PASSWORD: &str = "crash test dummy";
 
@@ -396,15 +397,6 @@ fn problems(ledger: &BTreeMap<String, Written>, google: &GoogleSide) -> Vec<Stri
         }
     }
     out
-}
-
-fn env_number(key: &str) -> Option<u64> {
-    let value = std::env::var(key).ok()?;
-    Some(
-        value
-            .parse()
-            .unwrap_or_else(|_| panic!("{key}={value:?} is not a number")),
-    )
 }
 
 fn seed() -> u64 {

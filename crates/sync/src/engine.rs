@@ -400,26 +400,19 @@ impl<A: PeopleApi> SyncEngine<A> {
             if link.resource_name != u.resource || person_etag(google) == link.person_etag {
                 continue;
             }
-            let google_n = self.normalized(google, table);
-            let landed = merge::changed_fields(&self.normalized(&u.sent, table), &google_n)
+            let google_n = normalized(google, table);
+            let landed = merge::changed_fields(&normalized(&u.sent, table), &google_n)
                 .iter()
                 .all(|f| !u.fields.iter().any(|k| k == f.as_str()));
             if !landed {
                 continue;
             }
-            let mut base = serde_json::to_value(base_of(&link)).unwrap_or_default();
-            let sent = serde_json::to_value(&u.sent).unwrap_or_default();
-            if let (Some(base), Some(sent)) = (base.as_object_mut(), sent.as_object()) {
-                for key in &u.fields {
-                    match sent.get(key) {
-                        Some(v) => base.insert(key.clone(), v.clone()),
-                        None => base.remove(key),
-                    };
-                }
-            }
-            let corrected: Person = serde_json::from_value(base).unwrap_or_default();
-            let echo =
-                merge::changed_fields(&self.normalized(&corrected, table), &google_n).is_empty();
+            let corrected = with_fields(
+                &base_of(&link),
+                &u.sent,
+                u.fields.iter().map(String::as_str),
+            );
+            let echo = merge::changed_fields(&normalized(&corrected, table), &google_n).is_empty();
             let link = if echo {
                 GoogleLink {
                     resource_name: link.resource_name,
@@ -699,7 +692,7 @@ impl<A: PeopleApi> SyncEngine<A> {
             }
             let ours = vcard_map::card_to_person(&parsed, table);
             if let Some(link) = snap.links.get(&entry.href) {
-                let base = self.normalized(&base_of(link), table);
+                let base = normalized(&base_of(link), table);
                 let fields = merge::changed_fields(&base, &ours);
                 snap.local.dirty_fields.insert(entry.href.clone(), fields);
             }
@@ -738,10 +731,6 @@ impl<A: PeopleApi> SyncEngine<A> {
     }
 
     /// A Google Person in the form the client's cards map to, for comparisons.
-    fn normalized(&self, person: &Person, table: &GroupTable) -> Person {
-        vcard_map::card_to_person(&vcard_map::person_to_card(person, table), table)
-    }
-
     async fn execute(
         &self,
         plan: &Plan,
@@ -1175,14 +1164,14 @@ impl<A: PeopleApi> SyncEngine<A> {
         let uid = person.client_data(UID_KEY).map(str::to_owned);
         let mut pending = self.pending_creates()?;
         let sent = uid.as_ref().and_then(|u| pending.get(u).cloned().flatten());
-        let theirs = self.normalized(person, table);
+        let theirs = normalized(person, table);
         let mut person = person.clone();
         if let Some(ours) = snap.ours.get(href) {
             // What Google holds is what was sent plus whatever changed there since; the card is
             // what was sent plus the client's edits since. Merge the two from what was sent.
             let (update, mask) = match sent {
                 Some(sent) => {
-                    let base = self.normalized(&sent, table);
+                    let base = normalized(&sent, table);
                     let times = WriteTimes {
                         client: snap.metas.get(href).map(|m| m.modified),
                         google: google_time(&person),
@@ -1231,7 +1220,7 @@ impl<A: PeopleApi> SyncEngine<A> {
         let (Some(ours), Some(link)) = (snap.ours.get(href), snap.links.get(href)) else {
             return Ok(());
         };
-        let base = self.normalized(&base_of(link), table);
+        let base = normalized(&base_of(link), table);
         let modified = snap.metas.get(href).map(|m| m.modified);
         let etag = snap.metas.get(href).map(|m| m.etag.clone());
         for _ in 0..3 {
@@ -1240,7 +1229,7 @@ impl<A: PeopleApi> SyncEngine<A> {
                 Err(e) if e.kind == ApiErrorKind::NotFound => return Ok(()),
                 Err(e) => return Err(e.into()),
             };
-            let theirs_n = self.normalized(&theirs, table);
+            let theirs_n = normalized(&theirs, table);
             let times = WriteTimes {
                 client: modified,
                 google: google_time(&theirs),
@@ -1433,8 +1422,6 @@ fn ignore_not_found<T: Default>(e: SyncError) -> Result<T, SyncError> {
     }
 }
 
-/// A memberships update must not drop the person from Google's system groups (myContacts,
-/// starred), which have no card form.
 /// The link after a push that a client write overtook: Google's etag, and as the base Google's
 /// person with the fields where the pushed card differs taken from the card, so that the base
 /// is what the client's newer card was made from.
@@ -1444,20 +1431,8 @@ fn rebased_link(
     sent: &Person,
     table: &GroupTable,
 ) -> GoogleLink {
-    let google_n = vcard_map::card_to_person(&vcard_map::person_to_card(google, table), table);
-    let differ = merge::changed_fields(&google_n, sent);
-    let mut base = serde_json::to_value(google).unwrap_or_default();
-    let sent_json = serde_json::to_value(sent).unwrap_or_default();
-    if let (Some(base), Some(sent_json)) = (base.as_object_mut(), sent_json.as_object()) {
-        for field in &differ {
-            let key = field.as_str();
-            match sent_json.get(key) {
-                Some(v) => base.insert(key.to_owned(), v.clone()),
-                None => base.remove(key),
-            };
-        }
-    }
-    let mut base: Person = serde_json::from_value(base).unwrap_or_default();
+    let differ = merge::changed_fields(&normalized(google, table), sent);
+    let mut base = with_fields(google, sent, differ.iter().map(|f| f.as_str()));
     keep_system_memberships(&mut base, google, &differ);
     GoogleLink {
         base: serde_json::to_vec(&base).unwrap_or_default(),
@@ -1465,6 +1440,29 @@ fn rebased_link(
     }
 }
 
+/// `person` with the fields named by their JSON `keys` taken from `from` (absent there: removed).
+fn with_fields<'k>(person: &Person, from: &Person, keys: impl Iterator<Item = &'k str>) -> Person {
+    let mut out = serde_json::to_value(person).unwrap_or_default();
+    let from = serde_json::to_value(from).unwrap_or_default();
+    if let (Some(out), Some(from)) = (out.as_object_mut(), from.as_object()) {
+        for key in keys {
+            match from.get(key) {
+                Some(v) => out.insert(key.to_owned(), v.clone()),
+                None => out.remove(key),
+            };
+        }
+    }
+    serde_json::from_value(out).unwrap_or_default()
+}
+
+/// A person as its card reads it back: what Google adds that a card cannot say is gone, so two
+/// persons compare by what a client sees.
+fn normalized(person: &Person, table: &GroupTable) -> Person {
+    vcard_map::card_to_person(&vcard_map::person_to_card(person, table), table)
+}
+
+/// A memberships update must not drop the person from Google's system groups (myContacts,
+/// starred), which have no card form.
 fn keep_system_memberships(update: &mut Person, current: &Person, mask: &[PersonField]) {
     if !mask.contains(&PersonField::Memberships) {
         return;

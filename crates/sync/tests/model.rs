@@ -26,6 +26,7 @@ use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use store::{BookName, ClientPut, Store};
 use sync::{EngineConfig, SyncEngine, SyncOptions};
+use testkit::env_number;
 
 const USER: &str = "alice";
 const TOKEN: &str = "emulator";
@@ -524,15 +525,6 @@ impl World {
         }
         Ok(())
     }
-}
-
-fn env_number(key: &str) -> Option<u64> {
-    let value = std::env::var(key).ok()?;
-    Some(
-        value
-            .parse()
-            .unwrap_or_else(|_| panic!("{key}={value:?} is not a number")),
-    )
 }
 
 async fn run_seed(seed: u64, steps: u64) {

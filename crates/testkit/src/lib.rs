@@ -52,3 +52,16 @@ pub fn http_body(message: &str) -> &str {
 pub fn http_start_line(message: &str) -> &str {
     message.lines().next().unwrap_or("")
 }
+
+/// A number from the environment (a test's knob, e.g. how many seeds to run), `None` when unset.
+///
+/// # Panics
+/// When the variable is set to something that is not a number.
+pub fn env_number(key: &str) -> Option<u64> {
+    let value = std::env::var(key).ok()?;
+    Some(
+        value
+            .parse()
+            .unwrap_or_else(|_| panic!("{key}={value:?} is not a number")),
+    )
+}
