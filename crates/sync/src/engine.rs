@@ -407,11 +407,13 @@ impl<A: PeopleApi> SyncEngine<A> {
             if !landed {
                 continue;
             }
-            let corrected = with_fields(
+            let mut corrected = with_fields(
                 &base_of(&link),
                 &u.sent,
                 u.fields.iter().map(String::as_str),
             );
+            // Google's bookkeeping (the update time a card's REV comes from) is Google's.
+            corrected.metadata = google.metadata.clone();
             let echo = merge::changed_fields(&normalized(&corrected, table), &google_n).is_empty();
             let link = if echo {
                 GoogleLink {
@@ -430,6 +432,42 @@ impl<A: PeopleApi> SyncEngine<A> {
                 .set_link(self.user(), BookName::Contacts, href, link)?;
         }
         self.set_unconfirmed(&UnconfirmedUpdates::new())?;
+        Ok(())
+    }
+
+    /// A create whose answer was lost makes a person the client may delete before the next
+    /// round; the planner then deletes it in Google too. Unless it was edited in Google since
+    /// (edits beat deletes): such creates are taken out of the planner's pending set, so the
+    /// person is pulled like any other.
+    fn keep_edited_creates(
+        &self,
+        snap: &mut Snapshot,
+        remote: &RemoteSide,
+        table: &GroupTable,
+    ) -> Result<(), SyncError> {
+        if snap.local.pending_creates.is_empty() {
+            return Ok(());
+        }
+        let pending = self.pending_creates()?;
+        for google in remote.persons.values() {
+            let Some(uid) = google.client_data(UID_KEY) else {
+                continue;
+            };
+            let Some(sent) = pending.get(uid) else {
+                continue;
+            };
+            let edited = sent.as_ref().is_some_and(|sent| {
+                // Google's bookkeeping and the system groups it puts every contact in.
+                let mut sent = sent.clone();
+                sent.metadata = google.metadata.clone();
+                keep_system_memberships(&mut sent, google, &[PersonField::Memberships]);
+                !merge::changed_fields(&normalized(&sent, table), &normalized(google, table))
+                    .is_empty()
+            });
+            if edited {
+                snap.local.pending_creates.remove(uid);
+            }
+        }
         Ok(())
     }
 
@@ -463,7 +501,9 @@ impl<A: PeopleApi> SyncEngine<A> {
         if !opts.dry_run {
             self.settle_unconfirmed(&remote, &table)?;
         }
-        let snapshot = self.snapshot(BookName::Contacts, &table)?;
+        let mut snapshot = self.snapshot(BookName::Contacts, &table)?;
+        let uncertain = snapshot.local.pending_creates.clone();
+        self.keep_edited_creates(&mut snapshot, &remote, &table)?;
         let remote_groups = Some(
             groups
                 .iter()
@@ -499,6 +539,13 @@ impl<A: PeopleApi> SyncEngine<A> {
 
         self.execute(&plan, &snapshot, &remote, &groups, &mut report)
             .await?;
+        if remote.full && !uncertain.is_empty() {
+            // Whatever of the uncertain creates a full listing did not show never landed: the
+            // cards that still exist were created again in this round.
+            let mut pending = self.pending_creates()?;
+            pending.retain(|uid, _| !uncertain.contains(uid));
+            self.set_pending_creates(&pending)?;
+        }
         if let Some(upto) = plan.outbox_upto {
             self.store.outbox_ack(self.user(), upto)?;
         }

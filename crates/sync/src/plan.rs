@@ -366,6 +366,15 @@ pub fn plan(book: &str, local: &LocalState, remote: &RemoteView, groups: &Remote
         })
         .map(|c| (c.uid.as_str(), c.href.as_str()))
         .collect();
+    // Creates whose answer was lost and whose card the client has deleted (or given another
+    // UID) since: the person Google made for it goes, it is not pulled back.
+    let uids: BTreeSet<&str> = local.cards.iter().map(|c| c.uid.as_str()).collect();
+    let abandoned: BTreeMap<&str, &str> = local
+        .outbox
+        .iter()
+        .filter(|i| local.pending_creates.contains(&i.uid) && !uids.contains(i.uid.as_str()))
+        .map(|i| (i.uid.as_str(), i.href.as_str()))
+        .collect();
     for p in changed {
         let resource = p.resource_name.as_str();
         seen.insert(resource);
@@ -417,6 +426,18 @@ pub fn plan(book: &str, local: &LocalState, remote: &RemoteView, groups: &Remote
             handled.insert(href);
             ops.push(Op::Link {
                 href: href.to_owned(),
+                resource: resource.to_owned(),
+            });
+        } else if let Some(&href) = p.uid.as_deref().and_then(|u| abandoned.get(u)) {
+            // The href may hold another card by now; the delete must not touch it.
+            let href = if taken.contains(href) {
+                href_for(resource, &taken)
+            } else {
+                href.to_owned()
+            };
+            taken.insert(href.clone());
+            ops.push(Op::PushDelete {
+                href,
                 resource: resource.to_owned(),
             });
         } else {

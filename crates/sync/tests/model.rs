@@ -50,9 +50,14 @@ struct Expect {
     email: Option<String>,
     /// The last note Google's other device wrote.
     note: Option<String>,
-    /// The last write was a delete. A concurrent edit on the other side beats a delete, so
-    /// it may still exist; a contact whose last write was not a delete must exist.
+    /// The last write was a delete: the contact must be gone, unless `may_return`.
     deleted: bool,
+    /// The delete met an edit of the other side that no round had synced yet: the edit beats
+    /// the delete, so the contact may come back.
+    may_return: bool,
+    /// Written by the client (or by Google's device) since the last round that succeeded.
+    client_unsynced: bool,
+    google_unsynced: bool,
 }
 
 struct World {
@@ -270,6 +275,7 @@ impl World {
             name,
             Expect {
                 email: Some(email),
+                client_unsynced: true,
                 ..Expect::default()
             },
         );
@@ -308,6 +314,7 @@ impl World {
         let expect = self.expect.entry(name).or_default();
         expect.email = Some(email);
         expect.deleted = false;
+        expect.client_unsynced = true;
     }
 
     fn client_delete(&mut self, rng: &mut StdRng) {
@@ -323,6 +330,8 @@ impl World {
         // e-mail no longer binds.
         let expect = self.expect.entry(name).or_default();
         expect.deleted = true;
+        expect.may_return = expect.google_unsynced;
+        expect.client_unsynced = true;
         expect.email = None;
     }
 
@@ -356,6 +365,7 @@ impl World {
             name,
             Expect {
                 note: Some(note),
+                google_unsynced: true,
                 ..Expect::default()
             },
         );
@@ -381,6 +391,7 @@ impl World {
         let expect = self.expect.entry(name).or_default();
         expect.note = Some(note);
         expect.deleted = false;
+        expect.google_unsynced = true;
     }
 
     async fn google_delete(&mut self, rng: &mut StdRng) {
@@ -395,6 +406,8 @@ impl World {
         self.note(format!("google deletes {name}"));
         let expect = self.expect.entry(name).or_default();
         expect.deleted = true;
+        expect.may_return = expect.client_unsynced;
+        expect.google_unsynced = true;
         expect.note = None;
     }
 
@@ -406,6 +419,10 @@ impl World {
             Ok(report) => {
                 let summary = report.summary().unwrap_or_else(|| "quiet".into());
                 self.note(format!("sync: {summary}"));
+                for expect in self.expect.values_mut() {
+                    expect.client_unsynced = false;
+                    expect.google_unsynced = false;
+                }
             }
             Err(e) => self.note(format!("sync failed: {e}")),
         }
@@ -481,6 +498,13 @@ impl World {
                 }
                 continue;
             };
+            if expect.deleted && !expect.may_return {
+                return Err(format!(
+                    "{name} was deleted and came back: {} {}",
+                    serde_json::to_string(&ps[0]).unwrap_or_default(),
+                    String::from_utf8_lossy(&cs[0].vcard)
+                ));
+            }
             let (person, card) = (&ps[0], &cs[0]);
             let emails = emails_of(person);
             if emails != values(&card.vcard, "EMAIL") {
@@ -547,6 +571,11 @@ async fn run_seed(seed: u64, steps: u64) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn random_interleavings_with_faults_converge_without_loss_or_duplicates() {
+    // `RUST_LOG=sync=debug` shows what the engine decided, next to the model's log.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .with_test_writer()
+        .try_init();
     let steps = env_number("PEOPLEDAV_MODEL_STEPS").unwrap_or(40);
     let seeds: Vec<u64> = match env_number("PEOPLEDAV_MODEL_SEED") {
         Some(seed) => vec![seed],

@@ -238,6 +238,38 @@ fn a_lost_answer_to_a_create_again_after_a_google_delete_is_linked_not_repeated(
 }
 
 #[test]
+fn a_lost_create_of_a_card_the_client_deleted_since_is_deleted_not_pulled() {
+    // u1 was created, its answer lost, then the client deleted the card; u2's href was reused by
+    // a card with another UID. Neither person Google made comes back.
+    let before = OutboxItem {
+        uid: "old".into(),
+        ..put(0, "u2.vcf")
+    };
+    let local = LocalState {
+        cards: vec![card("u2.vcf", None)],
+        outbox: vec![before, put(1, "u1.vcf"), del(2, "u1.vcf"), put(3, "u2.vcf")],
+        pending_creates: ["u1".to_string(), "old".to_string()].into(),
+        ..LocalState::default()
+    };
+    check(
+        &local,
+        &RemoteView::Full {
+            persons: vec![
+                person("people/c7", "e7", Some("u1")),
+                person("people/c8", "e8", Some("old")),
+            ],
+        },
+        &None,
+        expect![[r#"
+            contacts: full, 3 operation(s), outbox up to 3
+              push delete   u1.vcf -> people/c7
+              push delete   c8.vcf -> people/c8
+              push create   u2.vcf (uid u2)
+        "#]],
+    );
+}
+
+#[test]
 fn full_listing_deletes_vanished_and_repairs_unpushed() {
     let local = LocalState {
         cards: vec![
