@@ -84,8 +84,13 @@ fn init_logging(config: Option<&std::path::Path>) {
             .or_else(|_| std::env::var("RUST_LOG"))
             .unwrap_or_else(|_| "info".into()),
     };
-    let filter = tracing_subscriber::EnvFilter::try_new(&level)
+    let mut filter = tracing_subscriber::EnvFilter::try_new(&level)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    // sled's debug and trace lines print stored values byte by byte (password hashes, cards):
+    // they stay off unless the filter asks for sled by name.
+    if !level.contains("sled") {
+        filter = filter.add_directive("sled=info".parse().expect("a valid directive"));
+    }
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);

@@ -22,7 +22,26 @@ pub fn peopledav() -> Command {
 }
 
 /// Starts `cmd` and returns it with the first `http://` address on a stderr line containing `marker`.
-pub fn start(mut cmd: Command, marker: &str) -> (Proc, String) {
+/// `PEOPLEDAV_TEST_LOG=FILE` keeps its stderr, for looking into a failure.
+pub fn start(cmd: Command, marker: &str) -> (Proc, String) {
+    let keep = std::env::var_os("PEOPLEDAV_TEST_LOG").and_then(|path| {
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .ok()
+    });
+    start_logging(cmd, marker, keep)
+}
+
+/// [`start`], writing every stderr line (the marker's included) to `keep`.
+pub fn start_logging(
+    mut cmd: Command,
+    marker: &str,
+    keep: Option<std::fs::File>,
+) -> (Proc, String) {
+    use std::io::Write;
+    let mut keep = keep;
     let mut child = cmd
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -35,6 +54,9 @@ pub fn start(mut cmd: Command, marker: &str) -> (Proc, String) {
             .next()
             .unwrap_or_else(|| panic!("peopledav exited before printing {marker:?}"))
             .expect("a line");
+        if let Some(file) = keep.as_mut() {
+            let _ = writeln!(file, "{line}");
+        }
         if line.contains(marker) {
             let url = line
                 .split_whitespace()
@@ -46,20 +68,10 @@ pub fn start(mut cmd: Command, marker: &str) -> (Proc, String) {
                 .to_owned();
         }
     };
-    // Keep draining stderr so the child never blocks on a full pipe; `PEOPLEDAV_TEST_LOG=FILE`
-    // keeps it, for looking into a failure.
-    let keep = std::env::var_os("PEOPLEDAV_TEST_LOG").and_then(|path| {
-        std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(path)
-            .ok()
-    });
+    // Keep draining stderr so the child never blocks on a full pipe.
     std::thread::spawn(move || {
-        let mut keep = keep;
         for line in lines.map_while(Result::ok) {
             if let Some(file) = keep.as_mut() {
-                use std::io::Write;
                 let _ = writeln!(file, "{line}");
             }
         }
