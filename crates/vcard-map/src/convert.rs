@@ -244,6 +244,8 @@ pub(crate) fn to_v4(input: &[Prop]) -> Vec<Prop> {
             let mut v = basic_date(v);
             if let Some(year) = p.first_param(OMIT_YEAR).map(str::to_string)
                 && v.len() == 8
+                && year.len() == 4
+                && year.bytes().all(|b| b.is_ascii_digit())
                 && v.starts_with(&year)
             {
                 v = format!("--{}", &v[4..]);

@@ -278,6 +278,7 @@ fn invalid_reason(line: &str) -> Option<&'static str> {
         .all(|&b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.')
         || name.starts_with(b".")
         || name.ends_with(b".")
+        || name.iter().filter(|&&b| b == b'.').count() > 1
     {
         return Some("invalid property name");
     }
@@ -414,14 +415,11 @@ fn is_base64(line: &str) -> bool {
     head.contains(&b';') && (has(b"BASE64") || has(b"ENCODING=B"))
 }
 
-/// The data of a base64 line of a binary property, decoded here when calcard made it text.
+/// The data of a base64 line, decoded here when calcard made it text (data that happens to be
+/// UTF-8, such as a small GIF, or any base64 property calcard does not know as binary).
 fn small_binary(line: &str) -> Option<Vec<u8>> {
     use base64::Engine as _;
-    if !is_base64(line)
-        || !["PHOTO", "LOGO", "SOUND", "KEY"]
-            .iter()
-            .any(|n| n.eq_ignore_ascii_case(prop_name_of(line)))
-    {
+    if !is_base64(line) {
         return None;
     }
     let value = &line[head_of(line.as_bytes()).len() + 1..];
@@ -654,6 +652,32 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "card 2 (line 6): BEGIN:VCARD without END:VCARD"
+        );
+    }
+
+    #[test]
+    fn a_name_with_two_groups_is_dropped_and_the_rest_is_read() {
+        let input = b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:A\r\ni.em3.TEL:+1 555 0106\r\n\
+                      item3.X-ABLabel:Voice\r\nURL:https://a.example/\r\nEND:VCARD\r\n";
+        let (card, diags) = parse_one(input).unwrap();
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert_eq!(diags[0].line, 4);
+        assert!(diags[0].message.contains("invalid property name"));
+        let names: Vec<String> = card.properties().into_iter().map(|p| p.name).collect();
+        assert_eq!(names, ["FN", "X-ABLABEL", "URL"]);
+    }
+
+    #[test]
+    fn base64_data_of_an_unknown_property_stays_binary() {
+        // "GIF89a\x01\x00" is valid UTF-8, which calcard returns as text
+        let input = b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:A\r\n\
+                      X-ICON;ENCODING=b;TYPE=GIF:R0lGODlhAQA=\r\nEND:VCARD\r\n";
+        let (card, diags) = parse_one(input).unwrap();
+        assert!(diags.is_empty(), "{diags:?}");
+        let written = card.write(Version::V3);
+        assert!(
+            written.contains("X-ICON;TYPE=GIF;ENCODING=b:R0lGODlhAQA=\r\n"),
+            "{written}"
         );
     }
 

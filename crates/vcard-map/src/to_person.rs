@@ -311,10 +311,15 @@ pub fn card_to_person(card: &Card, groups: &GroupTable) -> Person {
             "IMPP" => {
                 let v = p.value_string();
                 let label = r.label(i);
-                if v.len() > 4 && v[..4].eq_ignore_ascii_case("sip:") {
+                if let Some(sip) = v
+                    .get(..4)
+                    .filter(|scheme| scheme.eq_ignore_ascii_case("sip:"))
+                    .and_then(|_| v.get(4..))
+                    .filter(|sip| !sip.is_empty())
+                {
                     let index = person.sip_addresses.len();
                     person.sip_addresses.push(SipAddress {
-                        value: Some(v[4..].to_string()),
+                        value: Some(sip.to_string()),
                         r#type: read_type(p, label.as_deref(), Kind::Sip),
                         metadata: primary(p),
                         ..SipAddress::default()

@@ -515,3 +515,18 @@ fn read_only_fields_are_kept_and_not_repeated() {
         "{written}"
     );
 }
+
+/// Found by the `vcard` fuzz target: an IMPP value with a multi-byte character in its first four
+/// bytes panicked while looking for `sip:`.
+#[test]
+fn an_impp_value_with_multibyte_characters_maps() {
+    let card = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:A\r\nIMPP:xÿÿ:user\r\nIMPP:sip:ÿ@example.org\r\nEND:VCARD\r\n";
+    let (card, _) = vcard_map::parse_one(card.as_bytes()).expect("parses");
+    let person = vcard_map::card_to_person(&card, &vcard_map::GroupTable::default());
+    assert_eq!(person.sip_addresses.len(), 1);
+    assert_eq!(
+        person.sip_addresses[0].value.as_deref(),
+        Some("ÿ@example.org")
+    );
+    assert_eq!(person.im_clients.len(), 1);
+}
