@@ -202,6 +202,12 @@ impl SyncError {
     pub fn is_temporary(&self) -> bool {
         matches!(self, SyncError::Google(e) if e.kind.is_temporary())
     }
+
+    /// Whether Google took a write but its answer was lost: Google is up, the next round
+    /// settles the write, and there is no reason to wait longer and longer.
+    pub fn is_lost_answer(&self) -> bool {
+        matches!(self, SyncError::Google(e) if e.kind == ApiErrorKind::OutcomeUnknown)
+    }
 }
 
 /// The sync engine of one bridge user.
@@ -841,7 +847,17 @@ impl<A: PeopleApi> SyncEngine<A> {
                 _ => {}
             }
         }
-        // 4. The client's pushes: updates one by one, deletes and creates in batches.
+        // 4. The client's pushes: updates one by one, deletes and creates in batches. Google
+        // failing for a while fails the round, but only after every push was tried: one unlucky
+        // update must not hold back the rest of a large outbox round after round.
+        let mut deferred: Option<SyncError> = None;
+        let mut defer = |result: Result<(), SyncError>| match result {
+            Err(e) if e.is_temporary() => {
+                deferred.get_or_insert(e);
+                Ok(())
+            }
+            other => other,
+        };
         for op in &plan.ops {
             if let Op::PushUpdate {
                 href,
@@ -849,8 +865,10 @@ impl<A: PeopleApi> SyncEngine<A> {
                 mask,
             } = op
             {
-                self.push_update(href, resource, mask, snap, &table, report)
-                    .await?;
+                defer(
+                    self.push_update(href, resource, mask, snap, &table, report)
+                        .await,
+                )?;
             }
         }
         let deletes: Vec<(&String, &String)> = plan
@@ -863,22 +881,27 @@ impl<A: PeopleApi> SyncEngine<A> {
             .collect();
         if !deletes.is_empty() {
             let names = deletes.iter().map(|(_, r)| (*r).clone()).collect();
-            match self.api.delete_all(names).await {
-                Ok(()) => {}
-                Err(e) if e.kind == ApiErrorKind::NotFound => {}
-                Err(e) => return Err(e.into()),
+            let deleted = match self.api.delete_all(names).await {
+                Ok(()) => true,
+                Err(e) if e.kind == ApiErrorKind::NotFound => true,
+                Err(e) => {
+                    defer(Err(e.into()))?;
+                    false
+                }
+            };
+            if deleted {
+                for (href, _) in &deletes {
+                    self.apply(
+                        BookName::Contacts,
+                        RemoteChange::Delete {
+                            href: (*href).clone(),
+                        },
+                        None,
+                    )
+                    .or_else(ignore_not_found)?;
+                }
+                report.deleted += deletes.len();
             }
-            for (href, _) in &deletes {
-                self.apply(
-                    BookName::Contacts,
-                    RemoteChange::Delete {
-                        href: (*href).clone(),
-                    },
-                    None,
-                )
-                .or_else(ignore_not_found)?;
-            }
-            report.deleted += deletes.len();
         }
         let creates: Vec<&String> = plan
             .ops
@@ -889,9 +912,9 @@ impl<A: PeopleApi> SyncEngine<A> {
             })
             .collect();
         if !creates.is_empty() {
-            self.push_creates(&creates, snap, &table, report).await?;
+            defer(self.push_creates(&creates, snap, &table, report).await)?;
         }
-        Ok(())
+        deferred.map_or(Ok(()), Err)
     }
 
     async fn execute_group_push(

@@ -42,7 +42,8 @@ impl SyncHandle {
 
 /// Starts the background task of one engine: a round every `interval`, a debounced round soon
 /// after each [`SyncHandle::wake`], and exponential backoff (2 s doubling to 5 min) while Google
-/// fails temporarily, during which wakes wait for the backoff to end.
+/// fails temporarily, during which wakes wait for the backoff to end. A write whose answer was
+/// lost is retried after 2 s, without growing the wait: Google is up.
 pub fn spawn<A: PeopleApi>(engine: Arc<SyncEngine<A>>, interval: Duration) -> SyncHandle {
     let wake = Arc::new(Notify::new());
     let (stop, mut stopped) = watch::channel(false);
@@ -78,6 +79,10 @@ pub fn spawn<A: PeopleApi>(engine: Arc<SyncEngine<A>>, interval: Duration) -> Sy
             }
             match engine.sync_once(SyncOptions::default()).await {
                 Ok(_) => backoff = None,
+                Err(e) if e.is_lost_answer() => {
+                    warn!(user, "sync incomplete, retrying in {BACKOFF_START:?}: {e}");
+                    backoff = Some(BACKOFF_START);
+                }
                 Err(e) if e.is_temporary() => {
                     let next = backoff.map_or(BACKOFF_START, |b| (b * 2).min(BACKOFF_MAX));
                     warn!(user, "sync failed, retrying in {next:?}: {e}");
