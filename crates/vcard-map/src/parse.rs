@@ -285,6 +285,50 @@ fn invalid_reason(line: &str) -> Option<&'static str> {
     None
 }
 
+/// Removes the parameters whose name is not a name (RFC 6350 `param-name`: letters, digits and
+/// hyphens; underscores are let through) from the head of `line`; returns them.
+fn remove_invalid_params(line: &mut String) -> Vec<String> {
+    let head_len = head_of(line.as_bytes()).len();
+    if head_len == line.len() {
+        return Vec::new();
+    }
+    let head = &line[..head_len];
+    let mut parts = Vec::new();
+    let (mut start, mut quoted) = (0, false);
+    for (i, b) in head.bytes().enumerate() {
+        match b {
+            b'"' => quoted = !quoted,
+            b';' if !quoted => {
+                parts.push(&head[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&head[start..]);
+    let valid = |param: &str| {
+        let name = param.split_once('=').map_or(param, |(n, _)| n);
+        !name.is_empty()
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    };
+    if parts[1..].iter().all(|p| valid(p)) {
+        return Vec::new();
+    }
+    let mut kept = vec![parts[0]];
+    let mut removed = Vec::new();
+    for param in &parts[1..] {
+        if valid(param) {
+            kept.push(param);
+        } else {
+            removed.push(clip(param));
+        }
+    }
+    *line = format!("{}{}", kept.join(";"), &line[head_len..]);
+    removed
+}
+
 /// The property name of a line, without its group (as written; compare case-insensitively).
 fn prop_name_of(line: &str) -> &str {
     let head = head_of(line.as_bytes()).len();
@@ -311,6 +355,19 @@ fn finish_card(
     let mut text = String::with_capacity(body.iter().map(|l| l.text.len() + 2).sum::<usize>() + 32);
     text.push_str("BEGIN:VCARD\r\n");
     let mut kept: Vec<&Line> = Vec::with_capacity(body.len());
+    for line in &mut body {
+        let removed = remove_invalid_params(&mut line.text);
+        if !removed.is_empty() {
+            diags.push(Diagnostic {
+                line: line.number,
+                message: format!(
+                    "removed parameters with invalid names ({}): {}",
+                    removed.join(", "),
+                    clip(&line.text)
+                ),
+            });
+        }
+    }
     for line in &body {
         if let Some(reason) = invalid_reason(&line.text) {
             diags.push(Diagnostic {
@@ -677,6 +734,21 @@ mod tests {
         let written = card.write(Version::V3);
         assert!(
             written.contains("X-ICON;TYPE=GIF;ENCODING=b:R0lGODlhAQA=\r\n"),
+            "{written}"
+        );
+    }
+
+    #[test]
+    fn a_parameter_with_an_invalid_name_is_removed_and_the_line_kept() {
+        let input = b"BEGIN:VCARD\r\nVERSION:4.0\r\nFN:A\r\n\
+                      EMAIL;TYPE=home;PREn St\\nSpringfield, ILF=1;PREF=1:a@example.org\r\n\
+                      END:VCARD\r\n";
+        let (card, diags) = parse_one(input).unwrap();
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert!(diags[0].message.starts_with("removed parameters with invalid names"));
+        let written = card.write(Version::V4);
+        assert!(
+            written.contains("EMAIL;TYPE=home;PREF=1:a@example.org\r\n"),
             "{written}"
         );
     }
