@@ -106,6 +106,13 @@ pub trait PeopleApi: Send + Sync + 'static {
         mask: &[PersonField],
     ) -> impl Future<Output = Result<Person, ApiError>> + Send;
 
+    /// `people.batchUpdateContacts`: persons sharing a mask go together, in chunks; one result
+    /// per input, in order.
+    fn update_all(
+        &self,
+        items: Vec<(Person, Vec<PersonField>)>,
+    ) -> impl Future<Output = Vec<Result<Person, ApiError>>> + Send;
+
     /// `people.batchDeleteContacts` in chunks.
     fn delete_all(
         &self,

@@ -62,6 +62,17 @@ impl PeopleApi for google::GoogleClient {
         Ok(self.update_contact(person, mask, &[]).await?)
     }
 
+    async fn update_all(
+        &self,
+        items: Vec<(Person, Vec<PersonField>)>,
+    ) -> Vec<Result<Person, ApiError>> {
+        google::GoogleClient::update_all(self, items)
+            .await
+            .into_iter()
+            .map(|r| r.map_err(ApiError::from))
+            .collect()
+    }
+
     async fn delete_all(&self, resource_names: Vec<String>) -> Result<(), ApiError> {
         let results = google::GoogleClient::delete_all(self, resource_names).await;
         let mut first_err = None;

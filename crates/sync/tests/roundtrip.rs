@@ -242,3 +242,82 @@ async fn client_edits_and_deletes_reach_google() {
     assert_eq!(report.deleted, 1, "{report}");
     assert!(rig.google_names().is_empty());
 }
+
+/// Many client edits in one round go to Google as one `batchUpdateContacts`; the one made on a
+/// person Google changed meanwhile is merged field by field on its own, and every edit lands.
+#[tokio::test]
+async fn many_client_edits_go_in_one_batch_and_a_stale_one_is_merged() {
+    let rig = rig(Seed::None).await;
+    let put = |i: usize, email: &str, if_match: Option<String>| ClientPut {
+        href: format!("c{i}.vcf"),
+        uid: format!("uid-{i}"),
+        vcard: card(&format!("uid-{i}"), &format!("Person {i}"), email),
+        if_match,
+        if_none_match_any: false,
+    };
+    for i in 0..10 {
+        rig.store
+            .client_put(
+                USER,
+                BookName::Contacts,
+                put(i, &format!("p{i}@example.org"), None),
+            )
+            .expect("put");
+    }
+    rig.sync().await;
+    // Google's side edits the note of person 3 meanwhile.
+    let mut three = rig
+        .emulator
+        .emulator
+        .persons(TOKEN)
+        .into_iter()
+        .find(|p| p.client_data("peopledav.uid") == Some("uid-3"))
+        .expect("person 3 in google");
+    three.biographies = vec![people::Biography {
+        value: Some("Edited in Google".into()),
+        ..Default::default()
+    }];
+    rig.client
+        .update_contact(&three, &[people::PersonField::Biographies], &[])
+        .await
+        .expect("google-side edit");
+    let etags: std::collections::BTreeMap<String, String> = rig
+        .cards()
+        .into_iter()
+        .map(|c| (c.href.clone(), c.etag.clone()))
+        .collect();
+    for i in 0..10 {
+        let etag = etags[&format!("c{i}.vcf")].clone();
+        rig.store
+            .client_put(
+                USER,
+                BookName::Contacts,
+                put(i, &format!("p{i}@new.example.org"), Some(etag)),
+            )
+            .expect("edit");
+    }
+    rig.emulator.emulator.reset_stats();
+    let report = rig.sync().await;
+    assert_eq!((report.updated, report.merged), (9, 1), "{report}");
+    let stats = rig.emulator.emulator.stats();
+    let calls = |m: &str| stats.by_method.get(m).copied().unwrap_or(0);
+    assert_eq!(calls("people.batchUpdateContacts"), 1, "{stats:?}");
+    assert_eq!(calls("people.updateContact"), 1, "the merge: {stats:?}");
+    for person in rig.emulator.emulator.persons(TOKEN) {
+        let uid = person.client_data("peopledav.uid").expect("uid").to_owned();
+        let i: usize = uid.trim_start_matches("uid-").parse().expect("number");
+        let emails: Vec<_> = person
+            .email_addresses
+            .iter()
+            .filter_map(|e| e.value.clone())
+            .collect();
+        assert_eq!(emails, [format!("p{i}@new.example.org")], "{uid}");
+        if i == 3 {
+            assert_eq!(
+                person.biographies.first().and_then(|b| b.value.as_deref()),
+                Some("Edited in Google"),
+                "the Google-side edit of another field survives"
+            );
+        }
+    }
+}
