@@ -745,7 +745,11 @@ mod tests {
                       END:VCARD\r\n";
         let (card, diags) = parse_one(input).unwrap();
         assert_eq!(diags.len(), 1, "{diags:?}");
-        assert!(diags[0].message.starts_with("removed parameters with invalid names"));
+        assert!(
+            diags[0]
+                .message
+                .starts_with("removed parameters with invalid names")
+        );
         let written = card.write(Version::V4);
         assert!(
             written.contains("EMAIL;TYPE=home;PREF=1:a@example.org\r\n"),
