@@ -481,8 +481,15 @@ fn small_binary(line: &str) -> Option<Vec<u8>> {
     }
     let value = &line[head_of(line.as_bytes()).len() + 1..];
     let compact: String = value.chars().filter(|c| !c.is_whitespace()).collect();
-    base64::engine::general_purpose::STANDARD
-        .decode(compact.as_bytes())
+    // as lenient as calcard: padding missing or in excess, stray bits in the last symbol
+    let lenient = base64::engine::GeneralPurpose::new(
+        &base64::alphabet::STANDARD,
+        base64::engine::GeneralPurposeConfig::new()
+            .with_decode_padding_mode(base64::engine::DecodePaddingMode::RequireNone)
+            .with_decode_allow_trailing_bits(true),
+    );
+    lenient
+        .decode(compact.trim_end_matches('=').as_bytes())
         .ok()
         .filter(|d| !d.is_empty())
 }
@@ -734,6 +741,20 @@ mod tests {
         let written = card.write(Version::V3);
         assert!(
             written.contains("X-ICON;TYPE=GIF;ENCODING=b:R0lGODlhAQA=\r\n"),
+            "{written}"
+        );
+    }
+
+    #[test]
+    fn base64_with_wrong_padding_is_read_as_binary_like_calcard_reads_it() {
+        // 21 symbols: one '=' too many; calcard decodes it anyway (to UTF-8 text)
+        let input = b"BEGIN:VCARD\r\nVERSION:2.1\r\nFN:A\r\n\
+                      PHOTO;ENCODING=BASE64;TYPE=GIF:R0lGODlhAQABAAAAACw==\r\nEND:VCARD\r\n";
+        let (card, diags) = parse_one(input).unwrap();
+        assert!(diags.is_empty(), "{diags:?}");
+        let written = card.write(Version::V3);
+        assert!(
+            written.contains("PHOTO;ENCODING=b;TYPE=GIF:R0lGODlhAQABAAAAACw=\r\n"),
             "{written}"
         );
     }
