@@ -189,6 +189,8 @@ fn escape(line: &mut String, s: &str) {
             '\n' => line.push_str("\\n"),
             ',' => line.push_str("\\,"),
             ';' => line.push_str("\\;"),
+            // no vCard can hold them (RFC 6350 §3.3); a reader would drop the line
+            c if c.is_control() && c != '\t' => {}
             c => line.push(c),
         }
     }
@@ -200,6 +202,7 @@ fn write_uri(line: &mut String, s: &str) {
         match c {
             '\n' => line.push_str("\\n"),
             '\r' => {}
+            c if c.is_control() && c != '\t' => {}
             c => line.push(c),
         }
     }
@@ -246,5 +249,14 @@ mod tests {
         let mut out = String::new();
         write_prop(&mut out, &mut String::new(), &p, Version::V4);
         assert_eq!(out, "NOTE;X-LABEL=\"x:y ^'q^'\":a\\,b\\;c\\\\d\\ne\r\n");
+    }
+
+    #[test]
+    fn control_characters_are_not_written() {
+        // e.g. a quoted-printable =06 in the card read, or a Person from Google
+        let p = Prop::text("N", "M\u{6}ller\u{7f};J\u{85}\t");
+        let mut out = String::new();
+        write_prop(&mut out, &mut String::new(), &p, Version::V4);
+        assert_eq!(out, "N:Mller\\;J\t\r\n");
     }
 }
