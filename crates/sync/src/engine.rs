@@ -396,8 +396,20 @@ impl<A: PeopleApi> SyncEngine<A> {
     /// Forgets the update of `href` once Google's answer is stored (not before: a crash in
     /// between must still find the record).
     fn confirm(&self, href: &str) -> Result<(), SyncError> {
+        self.confirm_all(&[href])
+    }
+
+    /// [`Self::confirm`] for many updates, in one rewrite of the record.
+    fn confirm_all(&self, hrefs: &[&str]) -> Result<(), SyncError> {
+        if hrefs.is_empty() {
+            return Ok(());
+        }
         let mut all = self.unconfirmed()?;
-        if all.remove(href).is_some() {
+        let before = all.len();
+        for href in hrefs {
+            all.remove(*href);
+        }
+        if all.len() != before {
             self.set_unconfirmed(&all)?;
         }
         Ok(())
@@ -422,9 +434,15 @@ impl<A: PeopleApi> SyncEngine<A> {
                 continue;
             }
             let google_n = normalized(google, table);
-            let landed = merge::changed_fields(&normalized(&u.sent, table), &google_n)
+            let sent_n = normalized(&u.sent, table);
+            // An update lands whole or not at all: a field it changed that Google holds as
+            // sent shows that it landed, and the other fields it set that differ now were
+            // edited in Google since (theirs, to be pulled, not a conflict with our own write).
+            let differing = merge::changed_fields(&sent_n, &google_n);
+            let landed = merge::changed_fields(&normalized(&base_of(&link), table), &sent_n)
                 .iter()
-                .all(|f| !u.fields.iter().any(|k| k == f.as_str()));
+                .filter(|f| u.fields.iter().any(|k| k == f.as_str()))
+                .any(|f| !differing.contains(f));
             if !landed {
                 continue;
             }
@@ -896,24 +914,37 @@ impl<A: PeopleApi> SyncEngine<A> {
                 .map(|(_, update, mask)| (update.clone(), mask.to_vec()))
                 .collect();
             let results = self.api.update_all(items).await;
-            for ((href, update, _), result) in updates.iter().zip(results) {
-                if matches!(&result, Err(e) if e.kind != ApiErrorKind::OutcomeUnknown) {
-                    self.confirm(href)?;
+            // Answered (with a person or a definite error): forgotten at once for the errors,
+            // after every person is stored for the others — one rewrite of the record each.
+            let (mut answered, mut failed) = (Vec::new(), Vec::new());
+            for ((href, _, _), result) in updates.iter().zip(&results) {
+                match result {
+                    Ok(_) => answered.push(href.as_str()),
+                    Err(e) if e.kind != ApiErrorKind::OutcomeUnknown => failed.push(href.as_str()),
+                    Err(_) => {}
                 }
+            }
+            self.confirm_all(&failed)?;
+            for ((href, update, _), result) in updates.iter().zip(results) {
                 let resource = update.resource_name.as_deref().unwrap_or_default();
                 defer(
                     self.updated(href, resource, result, snap, &table, report)
                         .await,
                 )?;
             }
+            self.confirm_all(&answered)?;
         } else {
             for (href, update, mask) in &updates {
                 let resource = update.resource_name.as_deref().unwrap_or_default();
                 let result = self.update_person(href, update, mask).await?;
+                let answered = result.is_ok();
                 defer(
                     self.updated(href, resource, result, snap, &table, report)
                         .await,
                 )?;
+                if answered {
+                    self.confirm(href)?;
+                }
             }
         }
         let deletes: Vec<(&String, &String)> = plan
@@ -1426,7 +1457,6 @@ impl<A: PeopleApi> SyncEngine<A> {
                 let etag = snap.metas.get(href).map(|m| m.etag.as_str());
                 let ours = snap.ours.get(href);
                 self.store_person(BookName::Contacts, href, &person, etag, table, ours)?;
-                self.confirm(href)?;
                 report.updated += 1;
                 Ok(())
             }

@@ -321,3 +321,92 @@ async fn many_client_edits_go_in_one_batch_and_a_stale_one_is_merged() {
         }
     }
 }
+
+/// An update whose answer is lost, then a note written in Google over the one the update set:
+/// the next round sees its own e-mail in Google (the update landed) and Google's note as
+/// Google's, so a later client edit of the e-mail replaces it instead of adding to it.
+#[tokio::test]
+async fn a_lost_update_answer_is_recognised_even_after_google_edited_a_field_it_set() {
+    let rig = rig(Seed::None).await;
+    let put = |vcard: String, if_match: Option<String>| ClientPut {
+        href: "bob.vcf".into(),
+        uid: "uid-bob".into(),
+        vcard: vcard.into_bytes(),
+        if_match,
+        if_none_match_any: false,
+    };
+    let bob = |email: &str, note: &str| {
+        format!(
+            "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:uid-bob\r\nFN:Bob Byte\r\nN:Byte;Bob;;;\r\n\
+             EMAIL;TYPE=work:{email}\r\nNOTE:{note}\r\nEND:VCARD\r\n"
+        )
+    };
+    rig.store
+        .client_put(
+            USER,
+            BookName::Contacts,
+            put(bob("a@example.org", "first"), None),
+        )
+        .expect("put");
+    rig.sync().await;
+    let etag = rig.cards()[0].etag.clone();
+    rig.store
+        .client_put(
+            USER,
+            BookName::Contacts,
+            put(bob("b@example.org", "from the client"), Some(etag)),
+        )
+        .expect("edit");
+    rig.emulator.emulator.set_faults(emulator::FaultSpec {
+        drop_after_commit: 1.0,
+        ..emulator::FaultSpec::none()
+    });
+    let lost = rig.engine.sync_once(SyncOptions::default()).await;
+    assert!(lost.is_err(), "the update's answer was lost: {lost:?}");
+    rig.emulator
+        .emulator
+        .set_faults(emulator::FaultSpec::none());
+
+    let mut person = rig.emulator.emulator.persons(TOKEN).remove(0);
+    let emails = |p: &people::Person| -> Vec<String> {
+        p.email_addresses
+            .iter()
+            .filter_map(|e| e.value.clone())
+            .collect()
+    };
+    assert_eq!(emails(&person), ["b@example.org"], "the update landed");
+    person.biographies = vec![people::Biography {
+        value: Some("from another device".into()),
+        ..Default::default()
+    }];
+    rig.client
+        .update_contact(&person, &[people::PersonField::Biographies], &[])
+        .await
+        .expect("an edit in Google");
+
+    let etag = rig.cards()[0].etag.clone();
+    rig.store
+        .client_put(
+            USER,
+            BookName::Contacts,
+            put(bob("c@example.org", "from the client"), Some(etag)),
+        )
+        .expect("edit again");
+    let report = rig.sync().await;
+    assert!(report.conflicts.is_empty(), "{report}");
+    rig.sync().await;
+    let person = rig.emulator.emulator.persons(TOKEN).remove(0);
+    assert_eq!(emails(&person), ["c@example.org"]);
+    let notes: Vec<_> = person
+        .biographies
+        .iter()
+        .filter_map(|b| b.value.clone())
+        .collect();
+    assert_eq!(notes, ["from another device"]);
+    let card = String::from_utf8_lossy(&rig.cards()[0].vcard).into_owned();
+    assert!(card.contains("NOTE:from another device"), "{card}");
+    assert!(
+        card.contains("c@example.org") && !card.contains("b@example.org"),
+        "{card}"
+    );
+}
