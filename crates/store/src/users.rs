@@ -1,7 +1,7 @@
 //! Bridge users (CardDAV logins): create, read, list, remove with all their data.
 
 use crate::Store;
-use crate::codec::{from_json, to_json, user_prefix};
+use crate::codec::{BookRecord, from_json, to_json, user_prefix};
 use crate::error::StoreError;
 use crate::types::User;
 use sled::Transactional;
@@ -36,10 +36,28 @@ impl Store {
 
     /// Removes a user and everything stored for them (books, cards, links, outbox, meta, groups).
     /// Returns whether the user existed.
+    ///
+    /// Only each book's change sequence survives, one past its last value and with every older
+    /// sync token invalid: a user created again under the same name starts with empty books
+    /// whose ctag and sync tokens no client can mistake for those of the removed user's books.
     pub fn remove_user(&self, name: &str) -> Result<bool, StoreError> {
         let existed = self.inner.users.remove(name.as_bytes())?.is_some();
         let prefix = user_prefix(name);
         let i = &self.inner;
+        let mut sequences = Vec::new();
+        for entry in i.books.scan_prefix(&prefix) {
+            let (key, value) = entry?;
+            let rec: BookRecord = from_json(&value, "book record")?;
+            let next = rec.seq + 1;
+            sequences.push((
+                key,
+                BookRecord {
+                    seq: next,
+                    horizon: next,
+                    ..BookRecord::default()
+                },
+            ));
+        }
         let trees = [
             &i.accounts,
             &i.books,
@@ -77,6 +95,9 @@ impl Store {
                 }
                 Ok::<_, sled::transaction::ConflictableTransactionError<StoreError>>(())
             })?;
+        }
+        for (key, rec) in sequences {
+            i.books.insert(key, to_json(&rec)?)?;
         }
         self.flush()?;
         Ok(existed)
