@@ -89,6 +89,13 @@ pub trait PeopleApi: Send + Sync + 'static {
         sync_token: Option<&str>,
     ) -> impl Future<Output = Result<Listing, ApiError>> + Send;
 
+    /// `people.listDirectoryPeople` (Workspace accounts), incremental with `sync_token`, else
+    /// full.
+    fn directory_people(
+        &self,
+        sync_token: Option<&str>,
+    ) -> impl Future<Output = Result<Listing, ApiError>> + Send;
+
     /// `people.get` with every readable field.
     fn get(&self, resource_name: &str) -> impl Future<Output = Result<Person, ApiError>> + Send;
 

@@ -31,6 +31,7 @@ pub const UID_KEY: &str = "peopledav.uid";
 
 const META_TOKEN_CONTACTS: &str = "sync.token.contacts";
 const META_TOKEN_OTHER: &str = "sync.token.other";
+const META_TOKEN_DIRECTORY: &str = "sync.token.directory";
 const META_LAST_FULL: &str = "sync.last_full";
 const META_PENDING_CREATES: &str = "sync.pending_creates";
 
@@ -65,6 +66,8 @@ pub struct EngineConfig {
     pub full_reconcile_every: Duration,
     /// Whether Google's "other contacts" are pulled into the read-only `other` book.
     pub other_contacts: bool,
+    /// Whether the Workspace domain directory is pulled into the read-only `directory` book.
+    pub directory: bool,
 }
 
 impl EngineConfig {
@@ -77,6 +80,7 @@ impl EngineConfig {
             mass_delete_min: 10,
             full_reconcile_every: Duration::from_secs(24 * 3600),
             other_contacts: true,
+            directory: false,
         }
     }
 }
@@ -564,15 +568,19 @@ impl<A: PeopleApi> SyncEngine<A> {
         );
         self.guard(&plan, opts)?;
 
-        let other = if self.config.other_contacts {
-            Some(self.plan_other(opts).await?)
-        } else {
-            None
-        };
+        let mut read_only = Vec::new();
+        for (book, enabled) in [
+            (BookName::Other, self.config.other_contacts),
+            (BookName::Directory, self.config.directory),
+        ] {
+            if enabled {
+                read_only.push(self.plan_read_only(book, opts).await?);
+            }
+        }
 
         if opts.dry_run {
             report.plans.push(plan);
-            report.plans.extend(other.map(|(p, _, _)| p));
+            report.plans.extend(read_only.into_iter().map(|(p, ..)| p));
             return Ok(report);
         }
 
@@ -601,12 +609,12 @@ impl<A: PeopleApi> SyncEngine<A> {
         }
         report.plans.push(plan);
 
-        if let Some((plan, snap, remote)) = other {
+        for (plan, snap, remote, book) in read_only {
             let table = GroupTable::default();
-            self.execute_pulls(BookName::Other, &plan, &snap, &remote, &table, &mut report)?;
+            self.execute_pulls(book, &plan, &snap, &remote, &table, &mut report)?;
             if let Some(token) = &remote.token {
                 self.store
-                    .set_meta(self.user(), META_TOKEN_OTHER, token.as_bytes())?;
+                    .set_meta(self.user(), read_only_token_key(book), token.as_bytes())?;
             }
             report.plans.push(plan);
         }
@@ -663,26 +671,46 @@ impl<A: PeopleApi> SyncEngine<A> {
         })
     }
 
-    async fn plan_other(
+    /// Lists one read-only book (`other` or `directory`) and plans pulling it into the store.
+    async fn plan_read_only(
         &self,
+        book: BookName,
         opts: SyncOptions,
-    ) -> Result<(Plan, Snapshot, RemoteSide), SyncError> {
-        let token = self.meta_string(META_TOKEN_OTHER)?;
+    ) -> Result<(Plan, Snapshot, RemoteSide, BookName), SyncError> {
+        let token = self.meta_string(read_only_token_key(book))?;
         let listing = match token.as_deref() {
-            Some(t) => match self.api.other_contacts(Some(t)).await {
-                Err(e) if e.kind == ApiErrorKind::ExpiredSyncToken => None,
+            Some(t) => match self.list_read_only(book, Some(t)).await {
+                Err(e) if e.kind == ApiErrorKind::ExpiredSyncToken => {
+                    info!(
+                        user = self.user(),
+                        book = book.as_str(),
+                        "sync token expired, listing everything"
+                    );
+                    None
+                }
                 other => Some(other?),
             },
             None => None,
         };
         let remote = match listing {
             Some(l) => side(l, false),
-            None => side(self.api.other_contacts(None).await?, true),
+            None => side(self.list_read_only(book, None).await?, true),
         };
-        let snap = self.snapshot(BookName::Other, &GroupTable::default())?;
-        let plan = plan::plan(BookName::Other.as_str(), &snap.local, &remote.view, &None);
+        let snap = self.snapshot(book, &GroupTable::default())?;
+        let plan = plan::plan(book.as_str(), &snap.local, &remote.view, &None);
         self.guard(&plan, opts)?;
-        Ok((plan, snap, remote))
+        Ok((plan, snap, remote, book))
+    }
+
+    async fn list_read_only(
+        &self,
+        book: BookName,
+        token: Option<&str>,
+    ) -> Result<Listing, ApiError> {
+        match book {
+            BookName::Directory => self.api.directory_people(token).await,
+            _ => self.api.other_contacts(token).await,
+        }
     }
 
     /// Reads one book's state from the store.
@@ -1542,6 +1570,14 @@ impl<A: PeopleApi> SyncEngine<A> {
         }
         self.set_pending_creates(&pending)?;
         Ok(())
+    }
+}
+
+/// Where the sync token of a read-only book is kept.
+fn read_only_token_key(book: BookName) -> &'static str {
+    match book {
+        BookName::Directory => META_TOKEN_DIRECTORY,
+        _ => META_TOKEN_OTHER,
     }
 }
 

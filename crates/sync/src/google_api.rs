@@ -44,6 +44,10 @@ impl PeopleApi for google::GoogleClient {
         Ok(listing(self.sync_other_contacts(sync_token).await?))
     }
 
+    async fn directory_people(&self, sync_token: Option<&str>) -> Result<Listing, ApiError> {
+        Ok(listing(self.sync_directory_people(sync_token).await?))
+    }
+
     async fn get(&self, resource_name: &str) -> Result<Person, ApiError> {
         Ok(self.get_person(resource_name, &[]).await?)
     }

@@ -410,3 +410,72 @@ async fn a_lost_update_answer_is_recognised_even_after_google_edited_a_field_it_
         "{card}"
     );
 }
+
+#[tokio::test]
+async fn a_workspace_directory_fills_the_read_only_directory_book() {
+    let account = |token: &str, email: &str| emulator::AccountConfig {
+        token: token.into(),
+        email: email.into(),
+        workspace_domain: Some("example.org".into()),
+        ..emulator::AccountConfig::default()
+    };
+    let emulator = Emulator::start(EmulatorConfig {
+        accounts: vec![
+            account(TOKEN, "alice@example.org"),
+            account("bob-token", "bob@example.org"),
+        ],
+        seed: Seed::Count(5),
+        ..EmulatorConfig::default()
+    })
+    .await
+    .expect("emulator starts");
+    let mut config = ClientConfig::new(Auth::Static(TOKEN.into()));
+    config.base_url = emulator.base_url();
+    config.pacing = Pacing::unlimited();
+    let client = GoogleClient::new(config).await.expect("client");
+    let directory = client.sync_directory_people(None).await.expect("directory");
+    assert!(
+        directory.changed.len() > 1,
+        "the emulator's domain has colleagues"
+    );
+    let store = Store::open_temporary().expect("store");
+    let mut engine_config = EngineConfig::new(USER);
+    engine_config.directory = true;
+    let engine = SyncEngine::new(store.clone(), client, engine_config);
+
+    engine
+        .sync_once(SyncOptions::default())
+        .await
+        .expect("first round");
+    let cards = store.cards(USER, BookName::Directory).expect("cards");
+    assert_eq!(cards.len(), directory.changed.len());
+    let text: String = cards
+        .iter()
+        .map(|c| String::from_utf8_lossy(&c.vcard).into_owned())
+        .collect();
+    assert!(text.contains("bob@example.org"), "{text}");
+    assert_eq!(
+        store.cards(USER, BookName::Contacts).unwrap().len(),
+        5 + groups_of(&store)
+    );
+
+    let ctag = store.book(USER, BookName::Directory).unwrap().seq;
+    let report = engine
+        .sync_once(SyncOptions::default())
+        .await
+        .expect("second round");
+    assert_eq!(
+        report.pulled, 0,
+        "an unchanged directory pulls nothing:\n{report}"
+    );
+    assert_eq!(store.book(USER, BookName::Directory).unwrap().seq, ctag);
+}
+
+fn groups_of(store: &Store) -> usize {
+    store
+        .cards(USER, BookName::Contacts)
+        .unwrap()
+        .iter()
+        .filter(|c| is_group(c))
+        .count()
+}

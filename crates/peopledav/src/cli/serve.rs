@@ -144,5 +144,6 @@ pub fn engine_config(config: &Config, account: &AccountConfig, user: &str) -> En
     engine.full_reconcile_every =
         Duration::from_secs(config.sync.full_reconcile_hours.max(1) * 3600);
     engine.other_contacts = account.books.contains(&BookKind::Other);
+    engine.directory = account.books.contains(&BookKind::Directory);
     engine
 }
