@@ -46,6 +46,9 @@ pub struct AccountConfig {
     pub email: String,
     /// `Some(domain)` makes this a Workspace account with a domain directory.
     pub workspace_domain: Option<String>,
+    /// Whether the account administers its Workspace domain: only an administrator may use the
+    /// domain's shared contacts feed (`/m8/feeds/contacts/{domain}/full`).
+    pub domain_admin: bool,
 }
 
 impl Default for AccountConfig {
@@ -54,6 +57,7 @@ impl Default for AccountConfig {
             token: "emulator".into(),
             email: "demo@example.com".into(),
             workspace_domain: None,
+            domain_admin: false,
         }
     }
 }

@@ -2,7 +2,8 @@
 //!
 //! The snapshot holds, per account (matched by e-mail address on load), the contacts, other
 //! contacts and directory with their change logs and tombstones, the contact groups, the photos,
-//! the id counters, and the emulator clock. Page and sync tokens encode only positions in the
+//! the id counters; per Workspace domain, the shared contacts (each entry as its Atom XML) with
+//! their tombstones; and the emulator clock. Page and sync tokens encode only positions in the
 //! change log and the time of their full sync, so tokens issued before a restart keep working
 //! (and still expire 7 days after their full sync). Quota windows and stats are not saved.
 
@@ -17,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::book::Book;
 use crate::error::EmulatorError;
-use crate::state::{Account, Group, StoredPhoto, lock};
+use crate::state::{Account, Group, SharedBook, SharedContact, StoredPhoto, lock};
 
 /// The snapshot format; a file with another version is refused.
 const VERSION: u32 = 1;
@@ -28,6 +29,66 @@ struct Snapshot {
     /// Emulator time (µs since the epoch) when the snapshot was taken.
     now: i64,
     accounts: Vec<AccountSnapshot>,
+    /// By Workspace domain (lowercase); absent in files written before shared contacts existed.
+    #[serde(default)]
+    shared_contacts: BTreeMap<String, SharedBookSnapshot>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct SharedBookSnapshot {
+    counter: u64,
+    contacts: BTreeMap<String, SharedContactSnapshot>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct SharedContactSnapshot {
+    etag: String,
+    updated: i64,
+    deleted: bool,
+    /// The stored entry, as an Atom entry document.
+    entry: String,
+}
+
+fn shared_snapshot(book: &SharedBook) -> SharedBookSnapshot {
+    SharedBookSnapshot {
+        counter: book.counter,
+        contacts: book
+            .contacts
+            .iter()
+            .map(|(id, c)| {
+                (
+                    id.clone(),
+                    SharedContactSnapshot {
+                        etag: c.etag.clone(),
+                        updated: c.updated,
+                        deleted: c.deleted,
+                        entry: gdata::write_entry(&c.entry),
+                    },
+                )
+            })
+            .collect(),
+    }
+}
+
+fn shared_book(domain: &str, saved: SharedBookSnapshot) -> Result<SharedBook, String> {
+    let mut contacts = BTreeMap::new();
+    for (id, c) in saved.contacts {
+        let entry = gdata::parse_entry(c.entry.as_bytes())
+            .map_err(|e| format!("shared contact {id} of {domain}: {e}"))?;
+        contacts.insert(
+            id,
+            SharedContact {
+                entry,
+                etag: c.etag,
+                updated: c.updated,
+                deleted: c.deleted,
+            },
+        );
+    }
+    Ok(SharedBook {
+        contacts,
+        counter: saved.counter,
+    })
 }
 
 #[derive(Serialize, Deserialize)]
@@ -89,16 +150,26 @@ fn snapshot_of(acct: &Account) -> Result<serde_json::Value, serde_json::Error> {
     })
 }
 
-/// Serializes the accounts (each locked in turn, not all at once) and the clock reading `now`.
-pub(crate) fn encode(now: i64, accounts: &[Mutex<Account>]) -> Result<Vec<u8>, serde_json::Error> {
+/// Serializes the accounts (each locked in turn, not all at once), the shared contacts and the
+/// clock reading `now`.
+pub(crate) fn encode(
+    now: i64,
+    accounts: &[Mutex<Account>],
+    shared_contacts: &Mutex<BTreeMap<String, SharedBook>>,
+) -> Result<Vec<u8>, serde_json::Error> {
     let accounts = accounts
         .iter()
         .map(|a| snapshot_of(&lock(a)))
         .collect::<Result<Vec<_>, _>>()?;
+    let shared: BTreeMap<String, SharedBookSnapshot> = lock(shared_contacts)
+        .iter()
+        .map(|(domain, book)| (domain.clone(), shared_snapshot(book)))
+        .collect();
     serde_json::to_vec(&serde_json::json!({
         "version": VERSION,
         "now": now,
         "accounts": accounts,
+        "shared_contacts": shared,
     }))
 }
 
@@ -135,10 +206,12 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Emulator
     result.map_err(fail)
 }
 
-/// A loaded snapshot: the saved clock, and the saved accounts by e-mail address.
+/// A loaded snapshot: the saved clock, the saved accounts by e-mail address, and the shared
+/// contacts by domain.
 pub(crate) struct Restored {
     pub now: i64,
     accounts: BTreeMap<String, AccountSnapshot>,
+    shared_contacts: BTreeMap<String, SharedBook>,
 }
 
 /// Reads a snapshot; `Ok(None)` when the file does not exist.
@@ -175,8 +248,14 @@ pub(crate) fn read(path: &Path) -> Result<Option<Restored>, EmulatorError> {
             }
         }
     }
+    let mut shared_contacts = BTreeMap::new();
+    for (domain, saved) in snapshot.shared_contacts {
+        let book = shared_book(&domain, saved).map_err(&format)?;
+        shared_contacts.insert(domain, book);
+    }
     Ok(Some(Restored {
         now: snapshot.now,
+        shared_contacts,
         accounts: snapshot
             .accounts
             .into_iter()
@@ -194,6 +273,11 @@ fn content_type(name: &str) -> Option<&'static str> {
 }
 
 impl Restored {
+    /// The saved shared contacts of `domain` (lowercase), if the snapshot has them.
+    pub fn take_shared_contacts(&mut self, domain: &str) -> Option<SharedBook> {
+        self.shared_contacts.remove(domain)
+    }
+
     /// Replaces `acct`'s address books with the saved ones for its e-mail address, if any.
     /// Returns whether the account was in the snapshot.
     pub fn restore(&mut self, acct: &mut Account) -> bool {

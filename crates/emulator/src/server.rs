@@ -1,5 +1,6 @@
 //! The HTTP side: the `Emulator` handle, its axum router (auth, stats, faults, quotas around the
-//! API), the accept loop that can drop a connection after a commit, and the test hooks.
+//! API; auth, admin check and stats around the shared contacts feed), the accept loop that can
+//! drop a connection after a commit, and the test hooks.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -19,12 +20,15 @@ use tokio::net::TcpListener;
 use tokio::sync::Notify;
 use tokio::task::{JoinHandle, JoinSet};
 
+use crate::api::shared_contacts::{self, GdataError};
 use crate::api::{self, Ctx, Query, Route};
 use crate::config::{AccountConfig, EmulatorConfig, FaultSpec, Quotas};
 use crate::error::{ApiError, EmulatorError};
 use crate::persist;
 use crate::seed;
-use crate::state::{Account, Clock, Persistence, Shared, Stats, lock, quota_error, rfc3339};
+use crate::state::{
+    Account, Clock, Persistence, Shared, SharedBook, Stats, lock, quota_error, rfc3339,
+};
 
 /// How long after a change the state file is written (changes in between share the write).
 pub const SAVE_DEBOUNCE: Duration = Duration::from_millis(500);
@@ -141,9 +145,22 @@ impl Emulator {
         for (i, c) in configs.iter().enumerate() {
             by_token.entry(c.token.clone()).or_insert(i);
         }
+        // one shared contacts store per Workspace domain
+        let mut shared_contacts = std::collections::BTreeMap::new();
+        for domain in configs.iter().filter_map(|c| c.workspace_domain.as_deref()) {
+            let key = domain.to_ascii_lowercase();
+            if let std::collections::btree_map::Entry::Vacant(slot) = shared_contacts.entry(key) {
+                let book = restored
+                    .as_mut()
+                    .and_then(|r| r.take_shared_contacts(slot.key()))
+                    .unwrap_or_default();
+                slot.insert(book);
+            }
+        }
         Emulator {
             shared: Arc::new(Shared {
                 accounts: accounts.into_iter().map(Mutex::new).collect(),
+                shared_contacts: Mutex::new(shared_contacts),
                 by_token,
                 quotas: Mutex::new(config.quotas),
                 faults: Mutex::new(config.faults),
@@ -165,8 +182,12 @@ impl Emulator {
 
     /// Writes the current state to `path` atomically (a temporary file, then a rename).
     pub fn save_to(&self, path: impl AsRef<std::path::Path>) -> Result<(), EmulatorError> {
-        let bytes = persist::encode(self.shared.clock.now(), &self.shared.accounts)
-            .map_err(EmulatorError::StateEncode)?;
+        let bytes = persist::encode(
+            self.shared.clock.now(),
+            &self.shared.accounts,
+            &self.shared.shared_contacts,
+        )
+        .map_err(EmulatorError::StateEncode)?;
         persist::write_atomically(path.as_ref(), &bytes)
     }
 
@@ -238,12 +259,15 @@ impl Emulator {
         lock(&self.shared.accounts[index]).config.token.clone()
     }
 
-    /// The axum router: `/v1/...` (the People API), `/emulator/stats`, `/emulator/advance`, the
-    /// OAuth endpoints (`/o/oauth2/auth`, `/token`), and the photo URLs. Served through a plain router, a dropped-after-commit response is cut off
-    /// mid-body; through [`Emulator::serve`] the connection is closed without a response.
+    /// The axum router: `/v1/...` (the People API), `/m8/feeds/contacts/{domain}/full...` (the
+    /// Domain Shared Contacts API), `/emulator/stats`, `/emulator/advance`, the OAuth endpoints
+    /// (`/o/oauth2/auth`, `/token`), and the photo URLs. Served through a plain router, a
+    /// dropped-after-commit response is cut off mid-body; through [`Emulator::serve`] the
+    /// connection is closed without a response.
     pub fn router(&self) -> Router {
         Router::new()
             .route("/v1/{*path}", any(api_handler))
+            .route("/m8/feeds/contacts/{*path}", any(shared_contacts_handler))
             .route("/emulator/stats", get(stats_handler))
             .route("/emulator/advance", post(advance_handler))
             .route("/contacts/{key}", get(photo_handler))
@@ -562,6 +586,95 @@ async fn api_handler(
     match result {
         Ok(v) => json_response(StatusCode::OK, &v),
         Err(e) => e.into_response(),
+    }
+}
+
+/// The Domain Shared Contacts API: the same bearer tokens as `/v1`, for domain administrators
+/// only, on their own domain's feed.
+async fn shared_contacts_handler(
+    State(emu): State<Emulator>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let path = uri.path().strip_prefix("/m8/feeds/contacts/").unwrap_or("");
+    let Some((domain, call)) = shared_contacts::Call::find(&method, path) else {
+        return GdataError::new(
+            404,
+            "notFound",
+            format!(
+                "{method} {} is not a call of the shared contacts API (/m8/feeds/contacts/{{domain}}/full[/{{id}}|/batch])",
+                uri.path()
+            ),
+        )
+        .into_response();
+    };
+    let q = Query::parse(uri.query());
+    let shared = &emu.shared;
+    let account = match authenticate(shared, &headers, &q) {
+        Ok(a) => a,
+        Err(e) => {
+            return GdataError::unauthorized(
+                e.info.is_some_and(|i| i.reason == "CREDENTIALS_MISSING"),
+            )
+            .into_response();
+        }
+    };
+    emu.count(call.name(), account);
+    let (email, admin, workspace) = {
+        let a = lock(&shared.accounts[account]);
+        (
+            a.config.email.clone(),
+            a.config.domain_admin,
+            a.config.workspace_domain.clone(),
+        )
+    };
+    let key = domain.to_ascii_lowercase();
+    let forbidden = match workspace.as_deref() {
+        None => Some(format!(
+            "{email} is not a Workspace account: only an administrator of {domain} may use its shared contacts"
+        )),
+        Some(own) if !own.eq_ignore_ascii_case(&domain) => Some(format!(
+            "{email} belongs to {own}, not {domain}: only an administrator of {domain} may use its shared contacts"
+        )),
+        Some(_) if !admin => Some(format!(
+            "{email} is not an administrator of {domain}: only domain administrators may use its shared contacts"
+        )),
+        Some(_) => None,
+    };
+    if let Some(message) = forbidden {
+        return GdataError::new(403, "forbidden", message).into_response();
+    }
+    let base_url = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(|h| format!("http://{h}"))
+        .unwrap_or_else(|| lock(&emu.public_base).clone());
+    let result = {
+        let mut books = lock(&shared.shared_contacts);
+        let book = books.entry(key.clone()).or_insert_with(SharedBook::default);
+        let req = shared_contacts::Request {
+            base_url: &base_url,
+            domain: &key,
+            now: shared.clock.now(),
+            query: &q,
+            headers: &headers,
+            body: &body,
+        };
+        shared_contacts::handle(book, &call, &req)
+    };
+    match result {
+        Ok(response) => {
+            if call.is_write() {
+                emu.changed();
+            }
+            response
+        }
+        Err(e) => {
+            tracing::debug!(method = call.name(), code = e.status, message = %e.message, "shared contacts error");
+            e.into_response()
+        }
     }
 }
 

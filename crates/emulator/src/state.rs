@@ -1,4 +1,5 @@
-//! The emulator's state: accounts with their contacts, groups, photos and quotas; the clock; stats.
+//! The emulator's state: accounts with their contacts, groups, photos and quotas; the shared
+//! contacts of each Workspace domain; the clock; stats.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -592,10 +593,64 @@ pub(crate) fn membership_ids(person: &Json) -> Vec<String> {
     ids
 }
 
+/// How long the tombstone of a deleted shared contact is kept (Google keeps them 30 days).
+pub(crate) const SHARED_TOMBSTONE_MICROS: i64 = 30 * 86_400_000_000;
+
+/// One shared contact of a Workspace domain (the Domain Shared Contacts API).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct SharedContact {
+    /// What the client wrote, without what the server sets (id, etag, times, self and edit
+    /// links, the kind category, the title); empty for a tombstone.
+    pub entry: gdata::Entry,
+    /// `"…."`-style etag, new on every write.
+    pub etag: String,
+    /// Emulator time (µs) of the last write: `updated`, `app:edited`, and the edit link's version.
+    pub updated: i64,
+    pub deleted: bool,
+}
+
+/// The shared contacts of one Workspace domain: one store for all accounts of the domain.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct SharedBook {
+    /// By contact id (16 hex digits).
+    pub contacts: BTreeMap<String, SharedContact>,
+    /// Feeds ids and etags.
+    pub counter: u64,
+}
+
+impl SharedBook {
+    fn fresh(&mut self, domain: &str) -> u64 {
+        self.counter += 1;
+        let salt = domain.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+        });
+        mix(self.counter ^ salt)
+    }
+
+    /// A contact id never used before in this book.
+    pub fn new_id(&mut self, domain: &str) -> String {
+        loop {
+            let id = format!("{:016x}", self.fresh(domain));
+            if !self.contacts.contains_key(&id) {
+                return id;
+            }
+        }
+    }
+
+    /// A quoted etag, as the Contacts API sends them (`"SXk6cDdXKit7I2A9WhFSEU0KRwE."`).
+    pub fn new_etag(&mut self, domain: &str) -> String {
+        let mut bytes = self.fresh(domain).to_be_bytes().to_vec();
+        bytes.extend_from_slice(&mix(self.counter).to_be_bytes()[..4]);
+        format!("\"{}.\"", STANDARD.encode(bytes))
+    }
+}
+
 /// Everything the emulator holds, behind the [`crate::Emulator`] handle.
 #[derive(Debug)]
 pub(crate) struct Shared {
     pub accounts: Vec<Mutex<Account>>,
+    /// The shared contacts, by Workspace domain (lowercase).
+    pub shared_contacts: Mutex<BTreeMap<String, SharedBook>>,
     pub by_token: HashMap<String, usize>,
     pub quotas: Mutex<Quotas>,
     pub faults: Mutex<FaultSpec>,

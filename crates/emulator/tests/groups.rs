@@ -245,6 +245,7 @@ async fn the_directory_is_for_workspace_accounts_only() {
                 token: "ws".into(),
                 email: "alice@corp.example".into(),
                 workspace_domain: Some("corp.example".into()),
+                domain_admin: false,
             },
         ],
         ..EmulatorConfig::default()

@@ -1,9 +1,11 @@
-//! The `/v1/...` API: routing a method and path to a handler, query parsing, shared helpers.
+//! The `/v1/...` API: routing a method and path to a handler, query parsing, shared helpers;
+//! and the Domain Shared Contacts feed under `/m8/feeds/contacts/...` ([`shared_contacts`]).
 
 mod directory;
 mod groups;
 mod other;
 mod people;
+pub(crate) mod shared_contacts;
 
 use axum::http::Method;
 use serde_json::{Value, json};

@@ -19,6 +19,10 @@ pub struct Args {
     /// Make the accounts Workspace accounts of this domain (enables the directory).
     #[arg(long)]
     workspace: Option<String>,
+    /// The account with this token administers its Workspace domain: it may use the domain's
+    /// shared contacts feed (`/m8/feeds/contacts/DOMAIN/full`). Needs --workspace.
+    #[arg(long = "domain-admin", requires = "workspace")]
+    domain_admins: Vec<String>,
     /// Load contacts from a JSON file (an array of People API Person objects).
     #[arg(long, conflicts_with = "seed_count")]
     seed: Option<PathBuf>,
@@ -57,6 +61,7 @@ pub fn config(args: &Args) -> anyhow::Result<EmulatorConfig> {
                     args.workspace.as_deref().unwrap_or("example.com")
                 ),
                 workspace_domain: None,
+                domain_admin: false,
             })
             .collect();
     }
@@ -64,6 +69,16 @@ pub fn config(args: &Args) -> anyhow::Result<EmulatorConfig> {
         for account in &mut config.accounts {
             account.workspace_domain = Some(domain.clone());
         }
+    }
+    for token in &args.domain_admins {
+        let account = config
+            .accounts
+            .iter_mut()
+            .find(|a| &a.token == token)
+            .with_context(|| {
+                format!("--domain-admin {token:?} names no account: pass it as --token too")
+            })?;
+        account.domain_admin = true;
     }
     config.seed = match (&args.seed, args.seed_count) {
         (Some(file), _) => Seed::Persons(
@@ -108,4 +123,64 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
         .save()
         .context("cannot save the emulator state file")?;
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        args: Args,
+    }
+
+    fn config_of(argv: &[&str]) -> anyhow::Result<EmulatorConfig> {
+        let cli = Cli::try_parse_from(std::iter::once("emulator").chain(argv.iter().copied()))?;
+        config(&cli.args)
+    }
+
+    #[test]
+    fn a_domain_admin_is_one_of_the_workspace_accounts() {
+        let config = config_of(&[
+            "--token",
+            "a",
+            "--token",
+            "b",
+            "--workspace",
+            "acme.test",
+            "--domain-admin",
+            "a",
+        ])
+        .unwrap();
+        let admins: Vec<_> = config
+            .accounts
+            .iter()
+            .map(|a| (a.token.as_str(), a.domain_admin))
+            .collect();
+        assert_eq!(admins, [("a", true), ("b", false)]);
+        assert!(
+            config
+                .accounts
+                .iter()
+                .all(|a| a.workspace_domain.as_deref() == Some("acme.test"))
+        );
+
+        let err = config_of(&[
+            "--token",
+            "a",
+            "--workspace",
+            "acme.test",
+            "--domain-admin",
+            "z",
+        ])
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("\"z\""), "{err}");
+        assert!(
+            config_of(&["--domain-admin", "emulator"]).is_err(),
+            "needs --workspace"
+        );
+    }
 }
