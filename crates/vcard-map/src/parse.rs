@@ -193,12 +193,24 @@ fn head_of(line: &[u8]) -> &[u8] {
     line
 }
 
+/// Whether the line's value is quoted-printable: an `ENCODING=QUOTED-PRINTABLE` parameter or the
+/// bare 2.1 `QUOTED-PRINTABLE` one (not the word in another parameter's value, as in
+/// `TYPE=quoted-printable`, which no reader decodes).
 fn is_quoted_printable(line: &[u8]) -> bool {
     let head = head_of(line);
-    head.len() >= 16
-        && head
-            .windows(16)
-            .any(|w| w.eq_ignore_ascii_case(b"QUOTED-PRINTABLE"))
+    head.split(|&b| b == b';').skip(1).any(|param| {
+        let value = match param.iter().position(|&b| b == b'=') {
+            Some(i) if param[..i].trim_ascii().eq_ignore_ascii_case(b"ENCODING") => &param[i + 1..],
+            Some(_) => return false,
+            None => param,
+        };
+        let value = value.trim_ascii();
+        let value = value
+            .strip_prefix(b"\"")
+            .and_then(|v| v.strip_suffix(b"\""))
+            .unwrap_or(value);
+        value.eq_ignore_ascii_case(b"QUOTED-PRINTABLE")
+    })
 }
 
 /// Decodes a line: UTF-8 when valid, else its CHARSET parameter, else Windows-1252.
@@ -683,6 +695,24 @@ fn convert_entry(entry: &VCardEntry) -> Prop {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quoted_printable_in_another_parameter_value_does_not_join_lines() {
+        // Found by fuzzing: a value ending in "=" under TYPE=quoted-printable swallowed the
+        // next line (here END:VCARD), so the card the writer made did not read back.
+        let input = b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Jo\r\nNOTE;TYPE=quoted-printable:a=0D=\r\nEND:VCARD\r\n";
+        let (card, _) = parse_one(input).expect("one card");
+        assert_eq!(card.formatted_name().as_deref(), Some("Jo"));
+        assert!(card.properties().iter().any(|p| p.name == "NOTE"));
+        let input = b"BEGIN:VCARD\r\nVERSION:2.1\r\nFN:Jo\r\nNOTE;ENCODING=\"QUOTED-PRINTABLE\":a=\r\nb\r\nEND:VCARD\r\n";
+        let (card, _) = parse_one(input).expect("one card");
+        let note = card
+            .properties()
+            .into_iter()
+            .find(|p| p.name == "NOTE")
+            .unwrap();
+        assert_eq!(note.value, "ab");
+    }
 
     #[test]
     fn unfolds_and_reads_21_quoted_printable() {
