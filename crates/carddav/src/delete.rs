@@ -9,10 +9,10 @@ use crate::put::resolve_if_match;
 use crate::{Ctx, blocking};
 
 pub(crate) async fn handle(ctx: Ctx) -> Result<Response, DavError> {
-    let DavPath::Card(user, book, href) = ctx.path.clone() else {
+    let DavPath::Card(_, book, href) = ctx.path.clone() else {
         return Err(DavError::Forbidden("address books cannot be deleted"));
     };
-    if book.is_read_only() {
+    if !ctx.writable {
         return Err(DavError::precondition(
             Precondition::NeedPrivileges,
             "this address book is read-only",
@@ -24,6 +24,7 @@ pub(crate) async fn handle(ctx: Ctx) -> Result<Response, DavError> {
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
     let store = ctx.state.store.clone();
+    let user = ctx.owner.clone();
     let who = user.clone();
     blocking(move || {
         let current = store.card(&who, book, &href)?.ok_or(DavError::NotFound)?;

@@ -14,7 +14,7 @@ pub(crate) async fn handle(ctx: Ctx, head: bool) -> Result<Response, DavError> {
     let want = accept_version(&ctx.headers);
     let Ctx {
         state,
-        user,
+        owner: user,
         path,
         headers,
         ..

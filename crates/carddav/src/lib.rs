@@ -43,6 +43,13 @@ use path::DavPath;
 /// that already holds changes is shown as well.
 pub const WORKSPACE_META_KEY: &str = "google.workspace";
 
+/// The store meta key (per user) naming the Workspace domain whose shared contacts the user
+/// sees as the `shared` book (kept under [`store::shared_owner`] of that domain).
+pub const SHARED_DOMAIN_META_KEY: &str = "shared.domain";
+
+/// The store meta key (per user): `1` lets the user write to the domain's `shared` book.
+pub const SHARED_ADMIN_META_KEY: &str = "shared.admin";
+
 /// Limits and settings of the DAV front end.
 #[derive(Debug, Clone)]
 pub struct DavConfig {
@@ -96,20 +103,60 @@ impl DavState {
         Ok(self.store.book(user, BookName::Directory)?.seq > 0)
     }
 
+    /// The Workspace domain whose shared contacts the user sees, if any.
+    fn shared_domain(&self, user: &str) -> Result<Option<String>, DavError> {
+        Ok(self
+            .store
+            .meta(user, SHARED_DOMAIN_META_KEY)?
+            .and_then(|v| String::from_utf8(v).ok())
+            .filter(|d| !d.is_empty()))
+    }
+
     /// The books the user sees, in listing order.
     fn books(&self, user: &str) -> Result<Vec<BookName>, DavError> {
         let mut books = vec![BookName::Contacts, BookName::Other];
         if self.has_directory(user)? {
             books.push(BookName::Directory);
         }
+        if self.shared_domain(user)?.is_some() {
+            books.push(BookName::Shared);
+        }
         Ok(books)
     }
 
     fn check_book(&self, user: &str, book: BookName) -> Result<(), DavError> {
-        if book == BookName::Directory && !self.has_directory(user)? {
-            return Err(DavError::NotFound);
+        let visible = match book {
+            BookName::Directory => self.has_directory(user)?,
+            BookName::Shared => self.shared_domain(user)?.is_some(),
+            _ => true,
+        };
+        if visible {
+            Ok(())
+        } else {
+            Err(DavError::NotFound)
         }
-        Ok(())
+    }
+
+    /// The store user holding `user`'s `book`: the user, except for a domain's shared book.
+    fn owner(&self, user: &str, book: BookName) -> Result<String, DavError> {
+        if book != BookName::Shared {
+            return Ok(user.to_owned());
+        }
+        match self.shared_domain(user)? {
+            Some(domain) => Ok(store::shared_owner(&domain)),
+            None => Err(DavError::NotFound),
+        }
+    }
+
+    /// Whether `user` may change cards of `book`.
+    fn may_write(&self, user: &str, book: BookName) -> Result<bool, DavError> {
+        Ok(match book {
+            BookName::Shared => self
+                .store
+                .meta(user, SHARED_ADMIN_META_KEY)?
+                .is_some_and(|v| v == b"1" || v == b"true"),
+            b => !b.is_read_only(),
+        })
     }
 }
 
@@ -165,6 +212,10 @@ async fn well_known(req: Request) -> Response {
 pub(crate) struct Ctx {
     pub state: DavState,
     pub user: String,
+    /// The store user holding the addressed book (see [`DavState::owner`]); `user` elsewhere.
+    pub owner: String,
+    /// Whether the user may write to the addressed book.
+    pub writable: bool,
     pub path: DavPath,
     pub headers: HeaderMap,
     pub body: Bytes,
@@ -193,16 +244,21 @@ async fn handle(state: DavState, req: Request) -> Result<Response, DavError> {
     {
         return Err(DavError::Forbidden("this resource belongs to another user"));
     }
-    match &path {
-        DavPath::Book(u, b) | DavPath::Card(u, b, _) => state.check_book(u, *b)?,
-        _ => {}
-    }
+    let (owner, writable) = match &path {
+        DavPath::Book(u, b) | DavPath::Card(u, b, _) => {
+            state.check_book(u, *b)?;
+            (state.owner(u, *b)?, state.may_write(u, *b)?)
+        }
+        _ => (user.clone(), false),
+    };
     let body = axum::body::to_bytes(body, state.config.body_limit)
         .await
         .map_err(|_| DavError::BodyTooLarge)?;
     let ctx = Ctx {
         state,
         user,
+        owner,
+        writable,
         path,
         headers: parts.headers,
         body,

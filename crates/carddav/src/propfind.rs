@@ -1,6 +1,7 @@
 //! PROPFIND with Depth 0 or 1 (infinity is refused with `propfind-finite-depth`).
 
 use axum::response::Response;
+use store::BookName;
 
 use crate::error::{DavError, Precondition};
 use crate::path::{DavPath, book_href, card_href, home_href, principal_href};
@@ -20,13 +21,18 @@ pub(crate) async fn handle(ctx: Ctx) -> Result<Response, DavError> {
     let req = parse_propfind(&ctx.body)?;
     let want = accept_version(&ctx.headers);
     let Ctx {
-        state, user, path, ..
+        state,
+        user,
+        owner,
+        path,
+        ..
     } = ctx;
     let xml = blocking(move || {
         let store = &state.store;
         let pctx = PropCtx {
             user: &user,
             max_resource_size: state.config.max_resource_size,
+            shared_writable: state.may_write(&user, BookName::Shared)?,
         };
         let mut out = MultistatusWriter::new();
         match &path {
@@ -51,7 +57,7 @@ pub(crate) async fn handle(ctx: Ctx) -> Result<Response, DavError> {
                 Resource::Home.respond(&pctx, &home_href(&user), &req, &mut out);
                 if depth == 1 {
                     for book in state.books(&user)? {
-                        let info = store.book(&user, book)?;
+                        let info = store.book(&state.owner(&user, book)?, book)?;
                         Resource::Book(book, &info).respond(
                             &pctx,
                             &book_href(&user, book),
@@ -63,11 +69,11 @@ pub(crate) async fn handle(ctx: Ctx) -> Result<Response, DavError> {
             }
             DavPath::Book(_, book) => {
                 let book = *book;
-                let info = store.book(&user, book)?;
+                let info = store.book(&owner, book)?;
                 Resource::Book(book, &info).respond(&pctx, &book_href(&user, book), &req, &mut out);
                 if depth == 1 {
                     if want.is_some() {
-                        for card in store.cards(&user, book)? {
+                        for card in store.cards(&owner, book)? {
                             let r = render(&card, want, &[]);
                             let res = Resource::Card(
                                 book,
@@ -81,7 +87,7 @@ pub(crate) async fn handle(ctx: Ctx) -> Result<Response, DavError> {
                             res.respond(&pctx, &card_href(&user, book, &card.href), &req, &mut out);
                         }
                     } else {
-                        for meta in store.card_metas(&user, book)? {
+                        for meta in store.card_metas(&owner, book)? {
                             let res = Resource::Card(
                                 book,
                                 CardProps {
@@ -97,7 +103,7 @@ pub(crate) async fn handle(ctx: Ctx) -> Result<Response, DavError> {
                 }
             }
             DavPath::Card(_, book, href) => {
-                let card = store.card(&user, *book, href)?.ok_or(DavError::NotFound)?;
+                let card = store.card(&owner, *book, href)?.ok_or(DavError::NotFound)?;
                 let r = render(&card, want, &[]);
                 let res = Resource::Card(
                     *book,

@@ -15,14 +15,15 @@ use crate::xml::response::{MultistatusWriter, PropValue};
 use crate::{Ctx, blocking, multistatus};
 
 pub(crate) async fn handle(ctx: Ctx) -> Result<Response, DavError> {
-    let DavPath::Book(user, book) = ctx.path.clone() else {
+    let DavPath::Book(_, book) = ctx.path.clone() else {
         return Err(DavError::Forbidden(
             "only an address book's displayname and addressbook-description can be changed",
         ));
     };
-    if book.is_read_only() {
+    if !ctx.writable {
         return Err(DavError::Forbidden("this address book is read-only"));
     }
+    let user = ctx.owner.clone();
     let ops = parse_proppatch(&ctx.body)?;
     let mut display_name = None;
     let mut description = None;

@@ -72,6 +72,8 @@ pub struct Ctx<'a> {
     /// The authenticated user (whose data every URL addresses).
     pub user: &'a str,
     pub max_resource_size: u64,
+    /// Whether the user may write to the domain's shared book.
+    pub shared_writable: bool,
 }
 
 fn privileges(read_only: bool) -> String {
@@ -173,6 +175,9 @@ impl Resource<'_> {
             },
             (_, n) if *n == CURRENT_USER_PRINCIPAL => principal(),
             (_, n) if *n == CURRENT_USER_PRIVILEGE_SET => PropValue::Xml(privileges(match self {
+                Resource::Book(BookName::Shared, _) | Resource::Card(BookName::Shared, _) => {
+                    !ctx.shared_writable
+                }
                 Resource::Book(b, _) | Resource::Card(b, _) => b.is_read_only(),
                 _ => true,
             })),

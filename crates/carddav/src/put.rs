@@ -49,10 +49,11 @@ pub(crate) fn resolve_if_match(
 }
 
 pub(crate) async fn handle(ctx: Ctx) -> Result<Response, DavError> {
-    let DavPath::Card(user, book, href) = ctx.path.clone() else {
+    let DavPath::Card(_, book, href) = ctx.path.clone() else {
         return Err(DavError::MethodNotAllowed);
     };
-    if book.is_read_only() {
+    let user = ctx.owner.clone();
+    if !ctx.writable {
         return Err(DavError::precondition(
             Precondition::NeedPrivileges,
             "this address book is read-only",

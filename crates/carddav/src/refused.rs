@@ -9,8 +9,9 @@ use crate::{Ctx, blocking};
 /// 405 with `resource-must-be-null` over an existing resource, 403 elsewhere.
 pub(crate) async fn mkcol(ctx: Ctx) -> Result<Response, DavError> {
     let exists = match ctx.path.clone() {
-        DavPath::Card(user, book, href) => {
+        DavPath::Card(_, book, href) => {
             let store = ctx.state.store.clone();
+            let user = ctx.owner.clone();
             blocking(move || Ok(store.card(&user, book, &href)?.is_some())).await?
         }
         _ => true,
@@ -22,7 +23,7 @@ pub(crate) async fn mkcol(ctx: Ctx) -> Result<Response, DavError> {
         ))
     } else {
         Err(DavError::Forbidden(
-            "address books cannot be created: use contacts, other or directory",
+            "address books cannot be created: use contacts, other, directory or shared",
         ))
     }
 }

@@ -19,6 +19,8 @@ pub const SCOPE_CONTACTS: &str = "https://www.googleapis.com/auth/contacts";
 pub const SCOPE_OTHER_CONTACTS: &str = "https://www.googleapis.com/auth/contacts.other.readonly";
 /// Read the Workspace domain directory.
 pub const SCOPE_DIRECTORY: &str = "https://www.googleapis.com/auth/directory.readonly";
+/// Read and write a Workspace domain's shared contacts (the GData contacts feeds).
+pub const SCOPE_SHARED_CONTACTS: &str = "https://www.google.com/m8/feeds";
 
 /// How the client authenticates.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,6 +43,8 @@ pub enum Auth {
 pub struct Scopes {
     pub other_contacts: bool,
     pub directory: bool,
+    /// The Domain Shared Contacts feed (a domain administrator's credentials).
+    pub shared_contacts: bool,
 }
 
 impl Scopes {
@@ -49,6 +53,7 @@ impl Scopes {
         Scopes {
             other_contacts: true,
             directory: true,
+            shared_contacts: true,
         }
     }
 
@@ -60,6 +65,9 @@ impl Scopes {
         }
         if self.directory {
             v.push(SCOPE_DIRECTORY.to_owned());
+        }
+        if self.shared_contacts {
+            v.push(SCOPE_SHARED_CONTACTS.to_owned());
         }
         v
     }

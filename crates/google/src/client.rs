@@ -27,7 +27,13 @@ pub struct ClientConfig {
     /// The limit on each request, from connecting to the last byte of the response.
     pub timeout: Duration,
     pub retry: RetryPolicy,
+    /// Where the GData feeds are (the Domain Shared Contacts API): `https://www.google.com`, or
+    /// the emulator's address; paths start `/m8/feeds/`.
+    pub feeds_url: String,
 }
+
+/// Google's GData endpoint (the Domain Shared Contacts feed).
+pub const GOOGLE_FEEDS_URL: &str = "https://www.google.com";
 
 impl ClientConfig {
     /// Google's endpoint with the default pacing, a 60 s timeout and the default retries.
@@ -39,6 +45,7 @@ impl ClientConfig {
             pacing: Pacing::default(),
             timeout: Duration::from_secs(60),
             retry: RetryPolicy::default(),
+            feeds_url: GOOGLE_FEEDS_URL.to_owned(),
         }
     }
 }
@@ -54,6 +61,7 @@ pub struct GoogleClient {
 struct Inner {
     http: reqwest::Client,
     base_url: String,
+    feeds_url: String,
     auth: Authorizer,
     pacer: Pacer,
     retry: RetryPolicy,
@@ -78,6 +86,12 @@ pub(crate) struct Call {
     pub(crate) path: String,
     pub(crate) query: Vec<(&'static str, String)>,
     pub(crate) body: Option<serde_json::Value>,
+    /// A body that is not JSON: its content type and bytes (the shared contacts feed's XML).
+    pub(crate) raw_body: Option<(&'static str, Vec<u8>)>,
+    /// Extra request headers (`If-Match`, `GData-Version`).
+    pub(crate) headers: Vec<(&'static str, String)>,
+    /// Sent to [`ClientConfig::feeds_url`] instead of the People API.
+    pub(crate) feeds: bool,
     /// Quota units the call draws from its bucket (Google charges a batch create or update 6
     /// writes, a batch delete 10).
     pub(crate) cost: u32,
@@ -91,6 +105,9 @@ impl Call {
             path: path.into(),
             query: Vec::new(),
             body: None,
+            raw_body: None,
+            headers: Vec::new(),
+            feeds: false,
             cost: 1,
         }
     }
@@ -126,6 +143,18 @@ impl Call {
         })?;
         self.body = Some(value);
         Ok(self)
+    }
+
+    pub(crate) fn header(mut self, name: &'static str, value: impl Into<String>) -> Call {
+        self.headers.push((name, value.into()));
+        self
+    }
+
+    /// A call to the GData feeds (`https://www.google.com/m8/feeds/...`), with an XML body.
+    pub(crate) fn feed(mut self, body: Option<Vec<u8>>) -> Call {
+        self.feeds = true;
+        self.raw_body = body.map(|b| ("application/atom+xml; charset=UTF-8", b));
+        self.header("GData-Version", "3.0")
     }
 
     /// Reads are anything but a mutation; the bucket and the retry rules follow from it.
@@ -165,11 +194,13 @@ impl GoogleClient {
                 format!("the base url {base_url:?} is not a valid url: {e}"),
             )
         })?;
+        let feeds_url = config.feeds_url.trim_end_matches('/').to_owned();
         let auth = Authorizer::new(&config.auth, config.scopes, config.timeout).await?;
         Ok(GoogleClient {
             inner: Arc::new(Inner {
                 http,
                 base_url,
+                feeds_url,
                 auth,
                 pacer: Pacer::new(config.pacing),
                 retry: config.retry,
@@ -194,6 +225,25 @@ impl GoogleClient {
 
     /// Sends `call`: paced, authorised, retried while retrying is safe, and classified.
     pub(crate) async fn execute<T: DeserializeOwned>(&self, call: Call) -> Result<T, Error> {
+        let id = call.id;
+        let bytes = self.execute_raw(call).await?;
+        let body: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
+            b"{}"
+        } else {
+            &bytes
+        };
+        serde_json::from_slice(body).map_err(|e| {
+            Error::new(
+                ErrorKind::Other,
+                format!("google sent a response that does not parse: {e}"),
+            )
+            .with_method(id)
+            .with_source(e)
+        })
+    }
+
+    /// [`GoogleClient::execute`], returning the response body as it came.
+    pub(crate) async fn execute_raw(&self, call: Call) -> Result<bytes::Bytes, Error> {
         let mutation = call.is_mutation();
         // One account's mutations go one at a time, retries included (Google's rule).
         let _turn = if mutation {
@@ -211,7 +261,7 @@ impl GoogleClient {
         loop {
             attempt += 1;
             self.inner.pacer.acquire(bucket, call.cost).await;
-            let outcome = self.attempt::<T>(&call, mutation).await;
+            let outcome = self.attempt(&call, mutation).await;
             self.count(call.id, matches!(outcome, Attempt::Done(_)));
             let error = match outcome {
                 Attempt::Done(v) => return Ok(v),
@@ -229,7 +279,7 @@ impl GoogleClient {
         }
     }
 
-    async fn attempt<T: DeserializeOwned>(&self, call: &Call, mutation: bool) -> Attempt<T> {
+    async fn attempt(&self, call: &Call, mutation: bool) -> Attempt<bytes::Bytes> {
         let token = match self.inner.auth.bearer().await {
             Ok(t) => t,
             Err(e) if e.kind() == ErrorKind::Transient => {
@@ -237,15 +287,27 @@ impl GoogleClient {
             }
             Err(e) => return Attempt::Fail(e.with_method(call.id)),
         };
-        let url = format!("{}/{}", self.inner.base_url, call.path);
+        let base = if call.feeds {
+            &self.inner.feeds_url
+        } else {
+            &self.inner.base_url
+        };
+        let url = format!("{base}/{}", call.path);
         let mut req = self
             .inner
             .http
             .request(call.method.clone(), &url)
             .bearer_auth(&*token)
             .query(&call.query);
+        for (name, value) in &call.headers {
+            req = req.header(*name, value);
+        }
         if let Some(body) = &call.body {
             req = req.json(body);
+        } else if let Some((content_type, bytes)) = &call.raw_body {
+            req = req
+                .header(reqwest::header::CONTENT_TYPE, *content_type)
+                .body(bytes.clone());
         } else if mutation {
             req = req.header(reqwest::header::CONTENT_LENGTH, "0");
         }
@@ -267,22 +329,7 @@ impl GoogleClient {
             Err(_) => bytes::Bytes::new(),
         };
         if status.is_success() {
-            let body: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
-                b"{}"
-            } else {
-                &bytes
-            };
-            return match serde_json::from_slice(body) {
-                Ok(v) => Attempt::Done(v),
-                Err(e) => Attempt::Fail(
-                    Error::new(
-                        ErrorKind::Other,
-                        format!("google sent a response that does not parse: {e}"),
-                    )
-                    .with_method(call.id)
-                    .with_source(e),
-                ),
-            };
+            return Attempt::Done(bytes);
         }
         let error = Error::from_response(status.as_u16(), &bytes)
             .with_method(call.id)

@@ -16,12 +16,16 @@ mod other;
 mod pacer;
 mod people_api;
 mod retry;
+mod shared_contacts;
 mod sync;
 mod token_store;
 mod web_flow;
 
-pub use auth::{Auth, SCOPE_CONTACTS, SCOPE_DIRECTORY, SCOPE_OTHER_CONTACTS, Scopes, login};
-pub use client::{CallStats, ClientConfig, GOOGLE_BASE_URL, GoogleClient};
+pub use auth::{
+    Auth, SCOPE_CONTACTS, SCOPE_DIRECTORY, SCOPE_OTHER_CONTACTS, SCOPE_SHARED_CONTACTS, Scopes,
+    login,
+};
+pub use client::{CallStats, ClientConfig, GOOGLE_BASE_URL, GOOGLE_FEEDS_URL, GoogleClient};
 pub use error::{Error, ErrorKind};
 pub use groups::{ALL_GROUP_FIELDS, MAX_GROUP_BATCH_GET, MAX_MEMBERS_MODIFY};
 pub use other::{COPY_FIELDS, OTHER_CONTACT_FIELDS, OTHER_CONTACT_SEARCH_FIELDS};
@@ -30,6 +34,7 @@ pub use people_api::{
     MAX_BATCH_CREATE, MAX_BATCH_DELETE, MAX_BATCH_GET, MAX_BATCH_UPDATE, MAX_PAGE_SIZE, PageRequest,
 };
 pub use retry::RetryPolicy;
+pub use shared_contacts::{MAX_SHARED_BATCH, SHARED_PAGE_SIZE, SharedListing, batch_outcome};
 pub use sync::SyncResult;
 pub use token_store::FileTokenStorage;
 pub use web_flow::{WebFlow, is_logged_in};

@@ -29,12 +29,21 @@ pub struct Binding {
     pub engine: EngineConfig,
 }
 
+/// The shared contacts of one Workspace domain, synced with a domain administrator's client
+/// into the `shared` book of [`store::shared_owner`].
+pub struct SharedBinding {
+    pub domain: String,
+    pub client: GoogleClient,
+    pub engine: EngineConfig,
+}
+
 /// Everything [`run`] needs.
 pub struct BridgeConfig {
     pub store: Store,
     /// The folder of the store, where `status.json` is kept.
     pub store_dir: PathBuf,
     pub bindings: Vec<Binding>,
+    pub shared: Vec<SharedBinding>,
     /// The configured Google accounts, by name.
     pub accounts: BTreeMap<String, AccountInfo>,
     pub interval: Duration,
@@ -46,7 +55,9 @@ pub struct BridgeConfig {
 }
 
 /// What the status page and `peopledav status` need to know about a configured account.
-pub fn account_info(account: &AccountConfig) -> AccountInfo {
+///
+/// `shared_contacts`: whether the account's login must also reach a domain's shared contacts.
+pub fn account_info(account: &AccountConfig, shared_contacts: bool) -> AccountInfo {
     let (kind, oauth) = match &account.auth {
         AccountAuth::Oauth {
             client_secret_file,
@@ -60,6 +71,7 @@ pub fn account_info(account: &AccountConfig) -> AccountInfo {
                 scopes: google::Scopes {
                     other_contacts: account.books.contains(&BookKind::Other),
                     directory: account.books.contains(&BookKind::Directory),
+                    shared_contacts,
                 },
             }),
         ),
@@ -86,6 +98,13 @@ pub async fn run(config: BridgeConfig, listener: TcpListener) -> anyhow::Result<
         ));
         let handle = sync::spawn(engine, config.interval);
         lock(&handles).insert(binding.user, handle);
+    }
+    for shared in config.shared {
+        let owner = shared.engine.user.clone();
+        let api = sync::SharedContactsApi::new(shared.client, shared.domain);
+        let engine = Arc::new(SyncEngine::new(config.store.clone(), api, shared.engine));
+        let handle = sync::spawn(engine, config.interval);
+        lock(&handles).insert(owner, handle);
     }
     let wake_handles = handles.clone();
     let wake = Arc::new(move |user: &str| {

@@ -29,6 +29,38 @@ pub struct Config {
     pub limits: LimitsConfig,
     #[serde(default, rename = "account")]
     pub accounts: Vec<AccountConfig>,
+    /// Workspace domains whose shared contacts are offered as the `shared` book.
+    #[serde(default, rename = "domain")]
+    pub domains: Vec<DomainConfig>,
+}
+
+/// `[[domain]]`: a Workspace domain's shared contacts (the Domain Shared Contacts API).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DomainConfig {
+    /// The domain, e.g. `example.com`.
+    pub name: String,
+    /// The `[[account]]` whose credentials are a domain administrator's: it reads and writes
+    /// the shared contacts feed for everyone.
+    pub account: String,
+    /// Bridge users who see the `shared` book (read-only).
+    #[serde(default)]
+    pub users: Vec<String>,
+    /// Bridge users who may also create, change and delete shared contacts.
+    #[serde(default)]
+    pub admins: Vec<String>,
+}
+
+impl DomainConfig {
+    /// Whether `user` sees the domain's shared book.
+    pub fn has_user(&self, user: &str) -> bool {
+        self.users.iter().chain(&self.admins).any(|u| u == user)
+    }
+
+    /// Whether `user` may write to it.
+    pub fn is_admin(&self, user: &str) -> bool {
+        self.admins.iter().any(|u| u == user)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -319,11 +351,59 @@ impl Config {
         if self.sync.interval_secs == 0 {
             bail!("sync.interval_secs must be at least 1");
         }
+        let mut domains = std::collections::HashSet::new();
+        for d in &self.domains {
+            let valid = !d.name.is_empty()
+                && d.name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
+            if !valid {
+                bail!(
+                    "[[domain]] name {:?} is not a domain name like example.com",
+                    d.name
+                );
+            }
+            if !domains.insert(d.name.as_str()) {
+                bail!(
+                    "domain {:?} is defined twice: give each [[domain]] its own name",
+                    d.name
+                );
+            }
+            if self.account(&d.account).is_none() {
+                bail!(
+                    "domain {:?} uses account {:?}, which is not defined: add that [[account]] (a domain administrator's credentials)",
+                    d.name,
+                    d.account
+                );
+            }
+        }
+        for user in self
+            .domains
+            .iter()
+            .flat_map(|d| d.users.iter().chain(&d.admins))
+        {
+            let n = self.domains.iter().filter(|d| d.has_user(user)).count();
+            if n > 1 {
+                bail!(
+                    "user {user:?} is in {n} [[domain]] tables: a user sees one domain's shared contacts"
+                );
+            }
+        }
         Ok(())
     }
 
     pub fn account(&self, name: &str) -> Option<&AccountConfig> {
         self.accounts.iter().find(|a| a.name == name)
+    }
+
+    /// The domain whose shared contacts `user` sees.
+    pub fn domain_of(&self, user: &str) -> Option<&DomainConfig> {
+        self.domains.iter().find(|d| d.has_user(user))
+    }
+
+    /// Whether the account's credentials must reach the shared contacts feed.
+    pub fn reads_shared_contacts(&self, account: &str) -> bool {
+        self.domains.iter().any(|d| d.account == account)
     }
 }
 
@@ -359,6 +439,10 @@ mod tests {
             .map(|l| {
                 let t = l.trim_start_matches("# ");
                 if t.starts_with("[[account]]")
+                    || t.starts_with("[[domain]]")
+                    || t.starts_with("account =")
+                    || t.starts_with("users =")
+                    || t.starts_with("admins =")
                     || t.starts_with("name =")
                     || t.starts_with("kind =")
                     || t.starts_with("key_file")
@@ -385,6 +469,27 @@ mod tests {
             })
             .collect();
         assert_eq!(kinds, ["oauth", "service-account", "emulator"]);
+        config.validate().unwrap();
+        let domain = config
+            .domain_of("bob")
+            .expect("bob sees the example domain");
+        assert_eq!(domain.name, "example.com");
+        assert!(domain.is_admin("alice") && !domain.is_admin("bob"));
+        assert!(config.reads_shared_contacts("work"));
+        assert!(!config.reads_shared_contacts("family"));
+    }
+
+    #[test]
+    fn a_domain_must_name_a_defined_account() {
+        let text = "listen = \"127.0.0.1:1\"\ndata_dir = \"d\"\n\
+            [[domain]]\nname = \"example.com\"\naccount = \"nobody\"\n";
+        let err = Config::parse(text)
+            .unwrap()
+            .validate()
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("\"nobody\""), "{err}");
+        assert!(err.contains("domain administrator"), "{err}");
     }
 
     #[test]

@@ -2,9 +2,13 @@
 //! seeded contacts over CardDAV, pushes a client's card to the emulator, and keeps its state
 //! across a restart.
 
+mod common;
+
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
+
+use common::{local_texts, vdirsyncer, vdirsyncer_run};
 
 struct Demo {
     child: Child,
@@ -180,65 +184,11 @@ async fn the_demo_serves_syncs_and_survives_a_restart() {
     assert_eq!(names.iter().filter(|n| *n == "Grace Hopper").count(), 1);
 }
 
-/// vdirsyncer from the workspace's `.venv` or PATH; `None` (said loudly) when absent, a failure
-/// when `PEOPLEDAV_REQUIRE_CLIENTS=1`.
-fn vdirsyncer() -> Option<std::path::PathBuf> {
-    let venv = testkit::workspace_root().join(".venv/bin/vdirsyncer");
-    let found = if venv.is_file() {
-        Some(venv)
-    } else {
-        std::env::var_os("PATH").and_then(|paths| {
-            std::env::split_paths(&paths)
-                .map(|d| d.join("vdirsyncer"))
-                .find(|p| p.is_file())
-        })
-    };
-    if found.is_none() {
-        assert!(
-            std::env::var_os("PEOPLEDAV_REQUIRE_CLIENTS").is_none_or(|v| v != "1"),
-            "vdirsyncer is required (PEOPLEDAV_REQUIRE_CLIENTS=1): pip install vdirsyncer"
-        );
-        eprintln!(
-            "SKIPPED: the demo with vdirsyncer: vdirsyncer not found (pip install vdirsyncer)"
-        );
-    }
-    found
-}
-
-fn vdirsyncer_run(program: &Path, home: &Path, args: &[&str]) {
-    let out = Command::new(program)
-        .args(args)
-        .env("HOME", home)
-        .env("VDIRSYNCER_CONFIG", home.join("vdirsyncer.conf"))
-        .stdin(Stdio::null())
-        .output()
-        .expect("vdirsyncer runs");
-    assert!(
-        out.status.success(),
-        "vdirsyncer {args:?} failed:\n{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-fn local_texts(dir: &Path) -> Vec<(std::path::PathBuf, String)> {
-    std::fs::read_dir(dir)
-        .expect("local folder")
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "vcf"))
-        .map(|p| {
-            let text = std::fs::read_to_string(&p).expect("card");
-            (p, text)
-        })
-        .collect()
-}
-
 /// The README path: the demo running, vdirsyncer syncing its book, an edit made in vdirsyncer's
 /// folder reaching the emulator, and an edit made through the emulator's API reaching the folder.
 #[tokio::test]
 async fn vdirsyncer_syncs_the_demo_book_both_ways() {
-    let Some(vdirsyncer) = vdirsyncer() else {
+    let Some(vdirsyncer) = vdirsyncer("the demo with vdirsyncer") else {
         return;
     };
     let data = tempfile::tempdir().expect("data dir");

@@ -8,7 +8,7 @@
 //!
 //! Keys start with a *user prefix*: the user name's length as a u32 big-endian, then its UTF-8
 //! bytes (so no user's keys are a prefix-scan match for another user). Book-level keys add one
-//! *book tag* byte (`0` contacts, `1` other, `2` directory). Sequence numbers are u64 big-endian,
+//! *book tag* byte (`0` contacts, `1` other, `2` directory, `3` shared). Sequence numbers are u64 big-endian,
 //! so sled's byte order is the sequence order and a range scan reads entries in order.
 //!
 //! | tree        | key                         | value |
@@ -64,7 +64,8 @@ pub use error::{ErrorKind, StoreError};
 pub use schema::SCHEMA_VERSION;
 pub use types::{
     BookInfo, BookName, Card, CardMeta, Changes, ClientPut, GoogleAccountRef, GoogleLink,
-    GroupRecord, OutboxEntry, OutboxOp, ParseBookNameError, PutOutcome, RemoteChange, User,
+    GroupRecord, OutboxEntry, OutboxOp, ParseBookNameError, PutOutcome, RemoteChange,
+    SHARED_OWNER_PREFIX, User, shared_owner,
 };
 
 use std::fmt;

@@ -14,24 +14,44 @@ pub enum BookName {
     Other,
     /// The Workspace domain directory, read-only for clients.
     Directory,
+    /// A Workspace domain's shared contacts (the Domain Shared Contacts feed). Its cards live
+    /// under the domain's own store user (see [`shared_owner`]); the domain's admins may write
+    /// to it, everyone else in the domain reads it.
+    Shared,
 }
+
+/// The store user that holds the shared contacts of `domain`. No one logs in as it: the name
+/// is not a valid login name.
+pub fn shared_owner(domain: &str) -> String {
+    format!("{SHARED_OWNER_PREFIX}{domain}")
+}
+
+/// What the names of [`shared_owner`]s start with.
+pub const SHARED_OWNER_PREFIX: &str = "domain:";
 
 impl BookName {
     /// Every address book, in display order.
-    pub const ALL: [BookName; 3] = [BookName::Contacts, BookName::Other, BookName::Directory];
+    pub const ALL: [BookName; 4] = [
+        BookName::Contacts,
+        BookName::Other,
+        BookName::Directory,
+        BookName::Shared,
+    ];
 
-    /// The path segment: `"contacts"`, `"other"` or `"directory"`.
+    /// The path segment: `"contacts"`, `"other"`, `"directory"` or `"shared"`.
     pub fn as_str(self) -> &'static str {
         match self {
             BookName::Contacts => "contacts",
             BookName::Other => "other",
             BookName::Directory => "directory",
+            BookName::Shared => "shared",
         }
     }
 
     /// Whether CardDAV clients may not write to this book (only Google changes it).
+    /// The shared book is writable here: who may write to it is the front end's decision.
     pub fn is_read_only(self) -> bool {
-        !matches!(self, BookName::Contacts)
+        matches!(self, BookName::Other | BookName::Directory)
     }
 
     /// The display name a book has until it is set.
@@ -40,6 +60,7 @@ impl BookName {
             BookName::Contacts => "Contacts",
             BookName::Other => "Other contacts",
             BookName::Directory => "Directory",
+            BookName::Shared => "Shared contacts",
         }
     }
 
@@ -49,6 +70,7 @@ impl BookName {
             BookName::Contacts => 0,
             BookName::Other => 1,
             BookName::Directory => 2,
+            BookName::Shared => 3,
         }
     }
 }
@@ -61,7 +83,7 @@ impl fmt::Display for BookName {
 
 /// The error of parsing a [`BookName`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown address book {0:?}: expected contacts, other or directory")]
+#[error("unknown address book {0:?}: expected contacts, other, directory or shared")]
 pub struct ParseBookNameError(pub String);
 
 impl FromStr for BookName {

@@ -68,6 +68,10 @@ pub struct EngineConfig {
     pub other_contacts: bool,
     /// Whether the Workspace domain directory is pulled into the read-only `directory` book.
     pub directory: bool,
+    /// The read-write book mirrored both ways: `contacts` (My Contacts), or `shared` for the
+    /// engine of a domain's shared contacts (whose API has no groups, other contacts or
+    /// directory).
+    pub book: BookName,
 }
 
 impl EngineConfig {
@@ -81,6 +85,7 @@ impl EngineConfig {
             full_reconcile_every: Duration::from_secs(24 * 3600),
             other_contacts: true,
             directory: false,
+            book: BookName::Contacts,
         }
     }
 }
@@ -319,6 +324,10 @@ impl<A: PeopleApi> SyncEngine<A> {
         &self.config.user
     }
 
+    fn book(&self) -> BookName {
+        self.config.book
+    }
+
     fn meta_string(&self, key: &str) -> Result<Option<String>, SyncError> {
         Ok(self
             .store
@@ -431,7 +440,7 @@ impl<A: PeopleApi> SyncEngine<A> {
             let Some(google) = remote.persons.get(&u.resource) else {
                 continue;
             };
-            let Some(link) = self.store.link(self.user(), BookName::Contacts, href)? else {
+            let Some(link) = self.store.link(self.user(), self.book(), href)? else {
                 continue;
             };
             if link.resource_name != u.resource || person_etag(google) == link.person_etag {
@@ -471,8 +480,7 @@ impl<A: PeopleApi> SyncEngine<A> {
                 }
             };
             debug!(href, echo, "an update whose answer was lost had landed");
-            self.store
-                .set_link(self.user(), BookName::Contacts, href, link)?;
+            self.store.set_link(self.user(), self.book(), href, link)?;
         }
         self.set_unconfirmed(&UnconfirmedUpdates::new())?;
         Ok(())
@@ -544,7 +552,7 @@ impl<A: PeopleApi> SyncEngine<A> {
         if !opts.dry_run {
             self.settle_unconfirmed(&remote, &table)?;
         }
-        let mut snapshot = self.snapshot(BookName::Contacts, &table)?;
+        let mut snapshot = self.snapshot(self.book(), &table)?;
         let uncertain = snapshot.local.pending_creates.clone();
         self.keep_edited_creates(&mut snapshot, &remote, &table)?;
         let remote_groups = Some(
@@ -561,7 +569,7 @@ impl<A: PeopleApi> SyncEngine<A> {
                 .collect(),
         );
         let plan = plan::plan(
-            BookName::Contacts.as_str(),
+            self.book().as_str(),
             &snapshot.local,
             &remote.view,
             &remote_groups,
@@ -717,7 +725,7 @@ impl<A: PeopleApi> SyncEngine<A> {
     fn snapshot(&self, book: BookName, table: &GroupTable) -> Result<Snapshot, SyncError> {
         let user = self.user();
         let mut snap = Snapshot::default();
-        let records = if book == BookName::Contacts {
+        let records = if book == self.book() {
             self.store.groups(user)?
         } else {
             Vec::new()
@@ -730,7 +738,7 @@ impl<A: PeopleApi> SyncEngine<A> {
             }
             snap.metas.insert(meta.href.clone(), meta);
         }
-        let outbox = if book == BookName::Contacts {
+        let outbox = if book == self.book() {
             self.store.outbox(user, usize::MAX)?
         } else {
             Vec::new()
@@ -758,7 +766,7 @@ impl<A: PeopleApi> SyncEngine<A> {
             }
             if !snap.metas.contains_key(&entry.href) {
                 if let Some(link) = self.store.link(user, book, &entry.href)?
-                    && link.resource_name.starts_with("people/")
+                    && !link.resource_name.starts_with("contactGroups/")
                 {
                     snap.local.deleted_links.insert(
                         entry.href.clone(),
@@ -868,7 +876,7 @@ impl<A: PeopleApi> SyncEngine<A> {
                 .filter_map(|(r, g)| Some((r.clone(), g.group.name.clone()?))),
         );
         // 2. Google's changes.
-        self.execute_pulls(BookName::Contacts, plan, snap, remote, &table, report)?;
+        self.execute_pulls(self.book(), plan, snap, remote, &table, report)?;
         for op in &plan.ops {
             match op {
                 Op::GroupPull { resource, href } => {
@@ -881,7 +889,7 @@ impl<A: PeopleApi> SyncEngine<A> {
                     if let Some(href) = href {
                         let etag = snap.metas.get(href).map(|m| m.etag.as_str());
                         self.apply(
-                            BookName::Contacts,
+                            self.book(),
                             RemoteChange::Delete { href: href.clone() },
                             etag,
                         )?;
@@ -996,7 +1004,7 @@ impl<A: PeopleApi> SyncEngine<A> {
             if deleted {
                 for (href, _) in &deletes {
                     self.apply(
-                        BookName::Contacts,
+                        self.book(),
                         RemoteChange::Delete {
                             href: (*href).clone(),
                         },
@@ -1144,10 +1152,8 @@ impl<A: PeopleApi> SyncEngine<A> {
         let href = href.map_or_else(|| format!("{uid}.vcf"), str::to_owned);
         let mut member_uids = Vec::new();
         for m in &g.members {
-            if let Some(h) = self
-                .store
-                .href_for_resource(self.user(), BookName::Contacts, m)?
-                && let Some(meta) = self.store.card(self.user(), BookName::Contacts, &h)?
+            if let Some(h) = self.store.href_for_resource(self.user(), self.book(), m)?
+                && let Some(meta) = self.store.card(self.user(), self.book(), &h)?
             {
                 member_uids.push(meta.uid);
             }
@@ -1169,11 +1175,10 @@ impl<A: PeopleApi> SyncEngine<A> {
             person_etag: g.group.etag.clone().unwrap_or_default(),
             base: serde_json::to_vec(&base).unwrap_or_default(),
         };
-        let current = self.store.card(self.user(), BookName::Contacts, &href)?;
+        let current = self.store.card(self.user(), self.book(), &href)?;
         let bytes = text.into_bytes();
         if current.as_ref().is_some_and(|c| c.vcard == bytes) {
-            self.store
-                .set_link(self.user(), BookName::Contacts, &href, link)?;
+            self.store.set_link(self.user(), self.book(), &href, link)?;
         } else {
             let etag = current.as_ref().map(|c| c.etag.clone());
             let change = RemoteChange::Upsert {
@@ -1182,11 +1187,10 @@ impl<A: PeopleApi> SyncEngine<A> {
                 vcard: bytes,
                 link: link.clone(),
             };
-            match self.apply(BookName::Contacts, change, etag.as_deref()) {
+            match self.apply(self.book(), change, etag.as_deref()) {
                 Ok(_) => {}
                 Err(e) if is_conflict(&e) => {
-                    self.store
-                        .set_link(self.user(), BookName::Contacts, &href, link)?;
+                    self.store.set_link(self.user(), self.book(), &href, link)?;
                 }
                 Err(e) => return Err(e),
             }
@@ -1366,7 +1370,7 @@ impl<A: PeopleApi> SyncEngine<A> {
             }
         }
         self.store_person(
-            BookName::Contacts,
+            self.book(),
             href,
             &person,
             etag.as_deref(),
@@ -1433,7 +1437,7 @@ impl<A: PeopleApi> SyncEngine<A> {
                 }
             };
             self.store_person(
-                BookName::Contacts,
+                self.book(),
                 href,
                 &result,
                 etag.as_deref(),
@@ -1484,7 +1488,7 @@ impl<A: PeopleApi> SyncEngine<A> {
             Ok(person) => {
                 let etag = snap.metas.get(href).map(|m| m.etag.as_str());
                 let ours = snap.ours.get(href);
-                self.store_person(BookName::Contacts, href, &person, etag, table, ours)?;
+                self.store_person(self.book(), href, &person, etag, table, ours)?;
                 report.updated += 1;
                 Ok(())
             }
@@ -1517,7 +1521,7 @@ impl<A: PeopleApi> SyncEngine<A> {
                 Some(p) => p.clone(),
                 None => {
                     // A repair create (not in the outbox): read the card now.
-                    let Some(card) = self.store.card(self.user(), BookName::Contacts, href)? else {
+                    let Some(card) = self.store.card(self.user(), self.book(), href)? else {
                         continue;
                     };
                     match vcard_map::parse_one(&card.vcard) {
@@ -1564,7 +1568,7 @@ impl<A: PeopleApi> SyncEngine<A> {
         let created = self.api.create_all(persons).await?;
         for ((href, uid, sent), person) in batch.iter().zip(created) {
             let etag = snap.metas.get(href).map(|m| m.etag.as_str());
-            self.store_person(BookName::Contacts, href, &person, etag, table, Some(sent))?;
+            self.store_person(self.book(), href, &person, etag, table, Some(sent))?;
             pending.remove(uid);
             report.created += 1;
         }

@@ -48,6 +48,10 @@ pub(crate) async fn handle(ctx: Ctx) -> Result<Response, DavError> {
 /// How cards are written in a report's responses.
 pub(super) struct CardWriter {
     pub user: String,
+    /// The store user holding the book.
+    pub owner: String,
+    /// Whether the user may write to the domain's shared book.
+    pub shared_writable: bool,
     pub book: BookName,
     pub props: PropRequest,
     /// The vCard version asked for (address-data, else Accept), `None` for the stored one.
@@ -70,6 +74,8 @@ impl CardWriter {
         };
         Ok(CardWriter {
             user: ctx.user.clone(),
+            owner: ctx.owner.clone(),
+            shared_writable: ctx.writable,
             book,
             props,
             want,
@@ -87,6 +93,7 @@ impl CardWriter {
         let pctx = PropCtx {
             user: &self.user,
             max_resource_size: self.max_resource_size,
+            shared_writable: self.shared_writable,
         };
         let href = card_href(&self.user, self.book, &card.href);
         if self.wants_data() {

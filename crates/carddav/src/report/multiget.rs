@@ -19,7 +19,7 @@ pub(super) async fn handle(ctx: Ctx, book: BookName, m: Multiget) -> Result<Resp
         for href in &m.hrefs {
             let card = match DavPath::parse(href_path(href)) {
                 Ok(DavPath::Card(u, b, name)) if u == writer.user && b == book => {
-                    store.card(&writer.user, book, &name)?
+                    store.card(&writer.owner, book, &name)?
                 }
                 _ => None,
             };

@@ -18,7 +18,7 @@ pub(super) async fn handle(ctx: Ctx, book: BookName, q: Query) -> Result<Respons
         let mut out = MultistatusWriter::new();
         let mut matched = 0usize;
         let mut truncated = false;
-        for card in store.cards(&writer.user, book)? {
+        for card in store.cards(&writer.owner, book)? {
             if !filter::card_matches(&q.filter, &card.vcard) {
                 continue;
             }

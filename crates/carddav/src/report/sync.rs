@@ -31,7 +31,7 @@ pub(super) async fn handle(
     let writer = CardWriter::new(&ctx, book, s.props, s.address_data.as_ref())?;
     let store = ctx.state.store.clone();
     let xml = blocking(move || {
-        let changes = store.changes_since(&writer.user, book, since)?;
+        let changes = store.changes_since(&writer.owner, book, since)?;
         if let Some(limit) = s.limit
             && changes.changed.len() + changes.deleted.len() > limit
         {
@@ -42,7 +42,7 @@ pub(super) async fn handle(
         }
         let mut out = MultistatusWriter::new();
         for href in &changes.changed {
-            match store.card(&writer.user, book, href)? {
+            match store.card(&writer.owner, book, href)? {
                 Some(card) => writer.write(&card, &mut out),
                 None => out.status(
                     &card_href(&writer.user, book, href),

@@ -51,6 +51,7 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
             token: DEMO_TOKEN.into(),
             email: "demo@example.com".into(),
             workspace_domain: None,
+            domain_admin: false,
         }],
         seed: Seed::Count(args.seed_count),
         state_file: Some(args.data.join("emulator.json")),
@@ -107,6 +108,7 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
                 client,
                 engine: EngineConfig::new(DEMO_USER),
             }],
+            shared: Vec::new(),
             accounts: [(
                 "demo".to_owned(),
                 AccountInfo {

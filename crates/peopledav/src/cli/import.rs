@@ -226,7 +226,7 @@ pub async fn run(args: Args, config_path: Option<&Path>) -> anyhow::Result<ExitC
                 };
                 let engine = SyncEngine::new(
                     store.clone(),
-                    client(account).await?,
+                    client(config, account).await?,
                     engine_config(config, account, &user.name),
                 );
                 let report = engine.sync_once(SyncOptions::default()).await?;

@@ -43,6 +43,7 @@ pub async fn run(args: Args, config: Option<&Path>) -> anyhow::Result<ExitCode> 
     let scopes = Scopes {
         other_contacts: account.books.contains(&BookKind::Other),
         directory: account.books.contains(&BookKind::Directory),
+        shared_contacts: config.reads_shared_contacts(&account.name),
     };
     google::login(client_secret_file, token_file, scopes, |url| {
         println!("Open this URL in a browser on this machine and allow access:\n\n  {url}\n");

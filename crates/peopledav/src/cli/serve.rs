@@ -9,7 +9,7 @@ use carddav::DavConfig;
 use google::{Auth, ClientConfig, GoogleClient, Scopes};
 use sync::EngineConfig;
 
-use crate::bridge::{self, Binding, BridgeConfig};
+use crate::bridge::{self, Binding, BridgeConfig, SharedBinding};
 use crate::config::{AccountAuth, AccountConfig, BookKind, Config, ConflictPolicy};
 
 #[derive(Debug, clap::Args)]
@@ -46,10 +46,27 @@ pub async fn run(_args: Args, config: Option<&Path>) -> anyhow::Result<ExitCode>
                 path.display()
             )
         })?;
+        show_shared_book(&store, &config, &user.name)?;
         bindings.push(Binding {
-            client: client(account).await?,
+            client: client(&config, account).await?,
             engine: engine_config(&config, account, &user.name),
             user: user.name,
+        });
+    }
+    let mut shared = Vec::new();
+    for domain in &config.domains {
+        let Some(account) = config.account(&domain.account) else {
+            continue;
+        };
+        let owner = store::shared_owner(&domain.name);
+        let mut engine = engine_config(&config, account, &owner);
+        engine.book = store::BookName::Shared;
+        engine.other_contacts = false;
+        engine.directory = false;
+        shared.push(SharedBinding {
+            domain: domain.name.clone(),
+            client: client(&config, account).await?,
+            engine,
         });
     }
     let listener = bridge::bind(
@@ -67,10 +84,14 @@ pub async fn run(_args: Args, config: Option<&Path>) -> anyhow::Result<ExitCode>
             store,
             store_dir: config.data_dir.clone(),
             bindings,
+            shared,
             accounts: config
                 .accounts
                 .iter()
-                .map(|a| (a.name.clone(), bridge::account_info(a)))
+                .map(|a| {
+                    let shared = config.reads_shared_contacts(&a.name);
+                    (a.name.clone(), bridge::account_info(a, shared))
+                })
                 .collect(),
             public_url: config.public_url.clone(),
             metrics_token: config.metrics.token.clone(),
@@ -88,8 +109,25 @@ pub async fn run(_args: Args, config: Option<&Path>) -> anyhow::Result<ExitCode>
     Ok(ExitCode::SUCCESS)
 }
 
-/// The People API client of one configured account.
-pub async fn client(account: &AccountConfig) -> anyhow::Result<GoogleClient> {
+/// Tells the CardDAV front end which domain's shared book `user` sees, and whether the user may
+/// write to it (or that the user sees none).
+pub fn show_shared_book(store: &store::Store, config: &Config, user: &str) -> anyhow::Result<()> {
+    let domain = config.domain_of(user);
+    let name = domain.map_or("", |d| d.name.as_str());
+    let admin = domain.is_some_and(|d| d.is_admin(user));
+    store.set_meta(user, carddav::SHARED_DOMAIN_META_KEY, name.as_bytes())?;
+    store.set_meta(
+        user,
+        carddav::SHARED_ADMIN_META_KEY,
+        if admin { b"1" } else { b"0" },
+    )?;
+    Ok(())
+}
+
+/// The People API client of one configured account (which, for a `[[domain]]`, also reaches the
+/// domain's shared contacts feed).
+pub async fn client(config: &Config, account: &AccountConfig) -> anyhow::Result<GoogleClient> {
+    let shared_contacts = config.reads_shared_contacts(&account.name);
     let (auth, base_url) = match &account.auth {
         AccountAuth::Oauth {
             client_secret_file,
@@ -117,11 +155,13 @@ pub async fn client(account: &AccountConfig) -> anyhow::Result<GoogleClient> {
         config.base_url = url.trim_end_matches('/').to_owned();
         if emulated {
             config.pacing = google::Pacing::unlimited();
+            config.feeds_url = config.base_url.clone();
         }
     }
     config.scopes = Scopes {
         other_contacts: account.books.contains(&BookKind::Other),
         directory: account.books.contains(&BookKind::Directory),
+        shared_contacts,
     };
     GoogleClient::new(config).await.with_context(|| {
         format!(

@@ -38,8 +38,11 @@ pub async fn run(args: Args, config_path: Option<&Path>) -> anyhow::Result<ExitC
     };
     let accounts: BTreeMap<String, AccountInfo> = config
         .iter()
-        .flat_map(|c| c.accounts.iter())
-        .map(|a| (a.name.clone(), crate::bridge::account_info(a)))
+        .flat_map(|c| c.accounts.iter().map(move |a| (c, a)))
+        .map(|(c, a)| {
+            let shared = c.reads_shared_contacts(&a.name);
+            (a.name.clone(), crate::bridge::account_info(a, shared))
+        })
         .collect();
     let mut report = match store::Store::open(&dir) {
         Ok(store) => status::collect(&store, &accounts, args.user.as_deref()).await?,

@@ -48,7 +48,7 @@ pub async fn run(args: Args, config_path: Option<&Path>) -> anyhow::Result<ExitC
         })?;
         let engine = SyncEngine::new(
             store.clone(),
-            client(account).await?,
+            client(&config, account).await?,
             engine_config(&config, account, &user.name),
         );
         let opts = SyncOptions {

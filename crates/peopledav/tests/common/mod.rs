@@ -147,3 +147,55 @@ pub fn start_emulator(seed: usize) -> (Proc, String) {
     ]);
     start(emu, "listening on")
 }
+
+/// vdirsyncer from the workspace's `.venv` or PATH; `None` (said loudly) when absent, a failure
+/// when `PEOPLEDAV_REQUIRE_CLIENTS=1`.
+pub fn vdirsyncer(what: &str) -> Option<std::path::PathBuf> {
+    let venv = testkit::workspace_root().join(".venv/bin/vdirsyncer");
+    let found = if venv.is_file() {
+        Some(venv)
+    } else {
+        std::env::var_os("PATH").and_then(|paths| {
+            std::env::split_paths(&paths)
+                .map(|d| d.join("vdirsyncer"))
+                .find(|p| p.is_file())
+        })
+    };
+    if found.is_none() {
+        assert!(
+            std::env::var_os("PEOPLEDAV_REQUIRE_CLIENTS").is_none_or(|v| v != "1"),
+            "vdirsyncer is required (PEOPLEDAV_REQUIRE_CLIENTS=1): pip install vdirsyncer"
+        );
+        eprintln!("SKIPPED: {what}: vdirsyncer not found (pip install vdirsyncer)");
+    }
+    found
+}
+
+pub fn vdirsyncer_run(program: &Path, home: &Path, args: &[&str]) {
+    let out = Command::new(program)
+        .args(args)
+        .env("HOME", home)
+        .env("VDIRSYNCER_CONFIG", home.join("vdirsyncer.conf"))
+        .stdin(Stdio::null())
+        .output()
+        .expect("vdirsyncer runs");
+    assert!(
+        out.status.success(),
+        "vdirsyncer {args:?} failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+pub fn local_texts(dir: &Path) -> Vec<(std::path::PathBuf, String)> {
+    std::fs::read_dir(dir)
+        .expect("local folder")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "vcf"))
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).expect("card");
+            (p, text)
+        })
+        .collect()
+}
