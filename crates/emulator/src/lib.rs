@@ -3,7 +3,10 @@
 //! [`Emulator::start`] binds `127.0.0.1:0` and serves the People API v1 under `/v1/...`: people
 //! (get, getBatchGet, connections.list with page and sync tokens, create/update/delete, batches,
 //! photos, search), contactGroups, otherContacts and the Workspace directory. Field masks, etags,
-//! limits, error bodies and quotas follow Google's documentation and captured responses. Test
+//! limits, error bodies and quotas follow Google's documentation and captured responses. To an
+//! account marked [`AccountConfig::domain_admin`] it also serves its Workspace domain's shared
+//! contacts as the GData feed `/m8/feeds/contacts/DOMAIN/full` (paging, `updated-min` with
+//! tombstones, etags, batches). Test
 //! hooks: `GET /emulator/stats`, `POST /emulator/advance?seconds=N`, and [`Emulator`]'s methods.
 //!
 //! With [`EmulatorConfig::state_file`] set, [`Emulator::open`] restores the address books saved
