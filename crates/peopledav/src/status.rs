@@ -55,6 +55,20 @@ pub struct UserStatus {
     /// Cards per address book.
     pub books: BTreeMap<String, usize>,
     pub sync: SyncStatus,
+    /// The Workspace domain's shared contacts, when the user sees them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shared: Option<SharedStatus>,
+}
+
+/// The shared contacts book of a domain, synced by its own engine.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SharedStatus {
+    pub domain: String,
+    /// Whether the user may change shared contacts.
+    pub admin: bool,
+    /// Admin changes stored but not yet sent to the domain's shared contacts.
+    pub pending_changes: usize,
+    pub sync: SyncStatus,
 }
 
 impl UserStatus {
@@ -95,7 +109,31 @@ pub async fn collect_user(
         Some(o) => Some(google::is_logged_in(&o.token_file, o.scopes).await),
         None => None,
     };
+    let domain = store
+        .meta(&user.name, carddav::SHARED_DOMAIN_META_KEY)?
+        .and_then(|v| String::from_utf8(v).ok())
+        .filter(|d| !d.is_empty());
+    let shared = match domain {
+        Some(domain) => {
+            let owner = store::shared_owner(&domain);
+            books.insert(
+                BookName::Shared.as_str().to_owned(),
+                store.card_metas(&owner, BookName::Shared)?.len(),
+            );
+            let admin = store
+                .meta(&user.name, carddav::SHARED_ADMIN_META_KEY)?
+                .is_some_and(|v| v == b"1");
+            Some(SharedStatus {
+                pending_changes: store.outbox_len(&owner)?,
+                sync: SyncStatus::read(store, &owner)?,
+                domain,
+                admin,
+            })
+        }
+        None => None,
+    };
     Ok(UserStatus {
+        shared,
         user: user.name.clone(),
         account: user.google.label.clone(),
         account_kind: account.map_or("unknown", |a| a.kind).to_owned(),

@@ -383,6 +383,26 @@ fn render_page(u: &UserStatus, base: &str, now: i64) -> String {
             s.consecutive_failures
         )
     });
+    let shared = u.shared.as_ref().map_or(String::new(), |sh| {
+        let error = sh.sync.last_error.as_ref().map_or(String::new(), |e| {
+            format!("<dt>Last error</dt><dd>{}</dd>", escape(e))
+        });
+        format!(
+            "<section id=\"shared\"><h2>Shared contacts of {domain}</h2><dl>\
+             <dt>You may</dt><dd>{may}</dd>\
+             <dt>Last sync</dt><dd>{last}</dd>\
+             <dt>Pending changes</dt><dd>{pending} waiting to be sent to Google</dd>\
+             {error}</dl></section>",
+            domain = escape(&sh.domain),
+            may = if sh.admin {
+                "read and change them (you are an admin of the domain)"
+            } else {
+                "read them"
+            },
+            last = time(sh.sync.last_attempt),
+            pending = sh.pending_changes,
+        )
+    });
     let recent: String = if s.recent.is_empty() {
         "<p class=\"muted\">No errors, conflicts or refused changes.</p>".to_owned()
     } else {
@@ -417,6 +437,7 @@ fn render_page(u: &UserStatus, base: &str, now: i64) -> String {
          <dt>Last success</dt><dd>{success}{summary}</dd>\
          <dt>Pending changes</dt><dd id=\"pending\">{pending} waiting to be sent to Google</dd>\
          {error}</dl></section>\
+         {shared}\
          <section><h2>Recent problems</h2>{recent}</section>\
          <p class=\"muted\">Machine-readable: <a href=\"/status.json\">/status.json</a>.</p>\
          </main></html>",

@@ -230,6 +230,21 @@ async fn a_domain_shares_its_contacts_and_directory_with_its_users() {
     );
     assert_eq!(dav.hrefs("bob", "shared").await.len(), 2);
 
+    // The status page says which domain's contacts bob sees, and that he may only read them.
+    let status: serde_json::Value = dav
+        .client
+        .get(format!("{}/status.json", dav.url))
+        .basic_auth("bob", Some(PASSWORD))
+        .send()
+        .await
+        .expect("status")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(status["shared"]["domain"], DOMAIN, "{status}");
+    assert_eq!(status["shared"]["admin"], false, "{status}");
+    assert_eq!(status["books"]["shared"], 2, "{status}");
+
     // vdirsyncer syncs both of bob's read-only books.
     if let Some(vdirsyncer) = vdirsyncer("a Workspace user's books with vdirsyncer") {
         let home = tempfile::tempdir().expect("home");

@@ -58,15 +58,10 @@ pub async fn run(_args: Args, config: Option<&Path>) -> anyhow::Result<ExitCode>
         let Some(account) = config.account(&domain.account) else {
             continue;
         };
-        let owner = store::shared_owner(&domain.name);
-        let mut engine = engine_config(&config, account, &owner);
-        engine.book = store::BookName::Shared;
-        engine.other_contacts = false;
-        engine.directory = false;
         shared.push(SharedBinding {
             domain: domain.name.clone(),
             client: client(&config, account).await?,
-            engine,
+            engine: shared_engine_config(&config, account, &domain.name),
         });
     }
     let listener = bridge::bind(
@@ -169,6 +164,19 @@ pub async fn client(config: &Config, account: &AccountConfig) -> anyhow::Result<
             account.name
         )
     })
+}
+
+/// The sync engine settings of a domain's shared contacts (synced with `account`, an admin's).
+pub fn shared_engine_config(
+    config: &Config,
+    account: &AccountConfig,
+    domain: &str,
+) -> EngineConfig {
+    let mut engine = engine_config(config, account, &store::shared_owner(domain));
+    engine.book = store::BookName::Shared;
+    engine.other_contacts = false;
+    engine.directory = false;
+    engine
 }
 
 /// The sync engine settings of one user.

@@ -7,7 +7,7 @@ use anyhow::{Context, bail};
 use sync::{SyncEngine, SyncOptions};
 
 use super::DataArgs;
-use super::serve::{client, engine_config};
+use super::serve::{client, engine_config, shared_engine_config};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -60,6 +60,29 @@ pub async fn run(args: Args, config_path: Option<&Path>) -> anyhow::Result<ExitC
             Err(e) => {
                 eprintln!("{}: sync failed: {e}", user.name);
                 failed = true;
+            }
+        }
+    }
+    if args.user.is_none() {
+        for domain in &config.domains {
+            let Some(account) = config.account(&domain.account) else {
+                continue;
+            };
+            let engine = SyncEngine::new(
+                store.clone(),
+                sync::SharedContactsApi::new(client(&config, account).await?, &domain.name),
+                shared_engine_config(&config, account, &domain.name),
+            );
+            let opts = SyncOptions {
+                dry_run: args.dry_run,
+                force: args.force,
+            };
+            match engine.sync_once(opts).await {
+                Ok(report) => print!("shared contacts of {}:\n{report}", domain.name),
+                Err(e) => {
+                    eprintln!("shared contacts of {}: sync failed: {e}", domain.name);
+                    failed = true;
+                }
             }
         }
     }
