@@ -192,6 +192,30 @@ async fn a_domain_shares_its_contacts_and_directory_with_its_users() {
         "bob's directory book lists alice"
     );
 
+    // … and can be searched like any book.
+    let query = format!(
+        "<?xml version=\"1.0\"?><C:addressbook-query xmlns:D=\"DAV:\" \
+         xmlns:C=\"urn:ietf:params:xml:ns:carddav\"><D:prop><D:getetag/></D:prop>\
+         <C:filter><C:prop-filter name=\"EMAIL\"><C:text-match match-type=\"equals\">\
+         alice@{DOMAIN}</C:text-match></C:prop-filter></C:filter></C:addressbook-query>"
+    );
+    let found = dav
+        .client
+        .request(
+            reqwest::Method::from_bytes(b"REPORT").unwrap(),
+            dav.book("bob", "directory"),
+        )
+        .basic_auth("bob", Some(PASSWORD))
+        .header("Depth", "1")
+        .header("Content-Type", "application/xml")
+        .body(query)
+        .send()
+        .await
+        .expect("report");
+    assert_eq!(found.status(), 207);
+    let body = found.text().await.unwrap();
+    assert_eq!(body.matches(".vcf</D:href>").count(), 1, "{body}");
+
     // The admin's new shared contact reaches the feed, and bob's book, once.
     let alice_url = format!("{}acme-supply.vcf", dav.book("alice", "shared"));
     let created = dav
