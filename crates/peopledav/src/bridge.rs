@@ -52,6 +52,8 @@ pub struct BridgeConfig {
     pub public_url: Option<String>,
     /// See `[metrics] token` in the config file.
     pub metrics_token: Option<String>,
+    /// Serve HTTPS with this certificate (`[tls]` in the config file); plain HTTP without.
+    pub tls: Option<axum_server::tls_rustls::RustlsConfig>,
 }
 
 /// What the status page and `peopledav status` need to know about a configured account.
@@ -129,13 +131,30 @@ pub async fn run(config: BridgeConfig, listener: TcpListener) -> anyhow::Result<
         config.store_dir.clone(),
         accounts.clone(),
     ));
-    let served = axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .context("the CardDAV server failed");
+    let make = app.into_make_service_with_connect_info::<SocketAddr>();
+    let served = match config.tls {
+        None => axum::serve(listener, make)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+            .context("the CardDAV server failed"),
+        Some(tls) => {
+            let handle = axum_server::Handle::new();
+            let stopper = handle.clone();
+            tokio::spawn(async move {
+                shutdown_signal().await;
+                stopper.graceful_shutdown(Some(Duration::from_secs(10)));
+            });
+            let listener = listener
+                .into_std()
+                .context("cannot hand the listening socket to the TLS server")?;
+            axum_server::from_tcp_rustls(listener, tls)
+                .context("cannot start the TLS server")?
+                .handle(handle)
+                .serve(make)
+                .await
+                .context("the CardDAV server (TLS) failed")
+        }
+    };
     snapshots.abort();
     served?;
     let running: Vec<SyncHandle> = lock(&handles).drain().map(|(_, h)| h).collect();

@@ -4,6 +4,7 @@ mod bridge;
 mod cli;
 mod config;
 mod status;
+mod tls;
 mod web;
 
 use std::path::PathBuf;

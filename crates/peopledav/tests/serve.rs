@@ -132,3 +132,79 @@ async fn serve_syncs_a_configured_user_with_its_account() {
     tokio::time::sleep(Duration::from_millis(2500)).await;
     assert_eq!(listed().await, 1);
 }
+
+/// `[tls]` in the config: the bridge answers HTTPS with that certificate, and a certificate it
+/// cannot use stops it with an error naming the file.
+#[tokio::test]
+async fn serve_speaks_https_with_the_configured_certificate() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (_emulator, emulator_url) = common::start_emulator(3);
+    let config = write_config(dir.path(), &emulator_url);
+    common::add_user(&config, "alice", "family", "correct horse");
+    let cert = rcgen::generate_simple_self_signed(vec!["localhost".into(), "127.0.0.1".into()])
+        .expect("a certificate");
+    std::fs::write(dir.path().join("cert.pem"), cert.cert.pem()).expect("cert written");
+    std::fs::write(dir.path().join("key.pem"), cert.key_pair.serialize_pem()).expect("key written");
+    let text = std::fs::read_to_string(&config).expect("config");
+    std::fs::write(
+        &config,
+        text.replace(
+            "[sync]\n",
+            "[tls]\ncert = \"cert.pem\"\nkey = \"key.pem\"\n\n[sync]\n",
+        ),
+    )
+    .expect("config written");
+
+    let mut cmd = peopledav();
+    cmd.arg("--config").arg(&config).arg("serve");
+    let (_bridge, url) = start(cmd, "serving CardDAV");
+    assert!(url.starts_with("https://"), "{url}");
+    let client = reqwest::Client::builder()
+        .add_root_certificate(
+            reqwest::Certificate::from_pem(cert.cert.pem().as_bytes()).expect("pem"),
+        )
+        .build()
+        .expect("client");
+    let book = format!("{url}/dav/alice/contacts/");
+    assert!(
+        eventually(|| async {
+            let resp = client
+                .request(reqwest::Method::from_bytes(b"PROPFIND").unwrap(), &book)
+                .basic_auth("alice", Some("correct horse"))
+                .header("Depth", "1")
+                .send()
+                .await
+                .expect("an https answer");
+            resp.status() == 207
+                && resp
+                    .text()
+                    .await
+                    .unwrap_or_default()
+                    .matches(".vcf<")
+                    .count()
+                    >= 3
+        })
+        .await,
+        "the book is served over https"
+    );
+    let plain = reqwest::Client::new()
+        .get(url.replace("https://", "http://"))
+        .send()
+        .await;
+    assert!(
+        plain.is_err() || !plain.unwrap().status().is_success(),
+        "plain http is not served"
+    );
+
+    // A key that is not PEM: serve refuses to start and names the file.
+    std::fs::write(dir.path().join("key.pem"), "not a key").expect("key written");
+    let out = peopledav()
+        .arg("--config")
+        .arg(&config)
+        .arg("serve")
+        .output()
+        .expect("serve runs");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("key.pem"), "{err}");
+}

@@ -121,6 +121,7 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
             dav: DavConfig::default(),
             public_url: None,
             metrics_token: None,
+            tls: None,
         },
         listener,
     )

@@ -22,12 +22,13 @@ pub async fn run(_args: Args, config: Option<&Path>) -> anyhow::Result<ExitCode>
         );
     };
     let config = Config::load(path)?;
-    if config.tls.is_some() {
-        bail!(
-            "{}: [tls] is not supported by this version; remove it and terminate TLS in a reverse proxy (see docs/operations.md)",
-            path.display()
-        );
-    }
+    let tls =
+        match &config.tls {
+            Some(t) => Some(crate::tls::server_config(&t.cert, &t.key).with_context(|| {
+                format!("the [tls] section of {} cannot be used", path.display())
+            })?),
+            None => None,
+        };
     let store = super::open_store(&config.data_dir)?;
     let users = store.users()?;
     if users.is_empty() {
@@ -70,7 +71,8 @@ pub async fn run(_args: Args, config: Option<&Path>) -> anyhow::Result<ExitCode>
     )
     .await?;
     eprintln!(
-        "peopledav serving CardDAV on http://{}/dav/ for {} user(s)",
+        "peopledav serving CardDAV on {}://{}/dav/ for {} user(s)",
+        if tls.is_some() { "https" } else { "http" },
         listener.local_addr()?,
         bindings.len()
     );
@@ -90,6 +92,7 @@ pub async fn run(_args: Args, config: Option<&Path>) -> anyhow::Result<ExitCode>
                 .collect(),
             public_url: config.public_url.clone(),
             metrics_token: config.metrics.token.clone(),
+            tls,
             interval: Duration::from_secs(config.sync.interval_secs),
             dav: DavConfig {
                 max_resource_size: config.limits.max_resource_size,

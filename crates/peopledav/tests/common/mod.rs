@@ -60,7 +60,7 @@ pub fn start_logging(
         if line.contains(marker) {
             let url = line
                 .split_whitespace()
-                .find(|w| w.starts_with("http://"))
+                .find(|w| w.starts_with("http://") || w.starts_with("https://"))
                 .expect("an address on the line");
             break url
                 .trim_end_matches("/dav/")
