@@ -42,3 +42,8 @@ fn people_json_inputs_replay() {
 fn dav_http_inputs_replay() {
     replay("dav_http", peopledav_fuzz::dav_http_bytes);
 }
+
+#[test]
+fn gdata_xml_inputs_replay() {
+    replay("gdata_xml", peopledav_fuzz::gdata_xml);
+}
