@@ -155,6 +155,46 @@ async fn page_sizes_default_to_100_and_stay_within_1_to_1000() {
     assert_eq!(status, 400, "personFields is required");
 }
 
+#[tokio::test]
+async fn sort_orders_are_applied_and_an_unknown_one_is_refused() {
+    let r = rig(seeded(30)).await;
+    let names = |v: &Value, key: &str| -> Vec<String> {
+        connections(v)
+            .iter()
+            .map(|p| p["names"][0][key].as_str().unwrap_or("").to_lowercase())
+            .collect()
+    };
+    for (order, key) in [
+        ("FIRST_NAME_ASCENDING", "givenName"),
+        ("LAST_NAME_ASCENDING", "familyName"),
+    ] {
+        let v = r
+            .get_ok(&format!(
+                "v1/people/me/connections?personFields=names&pageSize=1000&sortOrder={order}"
+            ))
+            .await;
+        let got = names(&v, key);
+        let mut sorted = got.clone();
+        sorted.sort();
+        assert_eq!(got.len(), 30);
+        assert_eq!(got, sorted, "{order}");
+    }
+    let ascending = r
+        .get_ok("v1/people/me/connections?personFields=names&pageSize=1000")
+        .await;
+    let descending = r
+        .get_ok("v1/people/me/connections?personFields=names&pageSize=1000&sortOrder=LAST_MODIFIED_DESCENDING")
+        .await;
+    let mut reversed = connections(&ascending);
+    reversed.reverse();
+    assert_eq!(connections(&descending), reversed);
+    let (status, body) = r
+        .get("v1/people/me/connections?personFields=names&sortOrder=BY_MOOD")
+        .await;
+    assert_eq!(status, 400);
+    assert!(body.to_string().contains("sort_order"), "{body}");
+}
+
 /// Pages through a listing, asserting that only the last page carries the sync token.
 async fn all_pages(r: &common::Rig, query: &str) -> (Vec<Value>, String, usize) {
     let mut items = Vec::new();
