@@ -675,3 +675,17 @@ proptest! {
         let _ = parse_batch_response(&bytes);
     }
 }
+
+#[test]
+fn names_with_an_empty_prefix_or_two_colons_are_refused() {
+    // Found by fuzzing: `<:batch:operation>` was read as the local name `batch:operation` and
+    // written back as the undeclared prefix `batch`.
+    for doc in [
+        "<entry xmlns='http://www.w3.org/2005/Atom'><:batch:operation type='insert'/></entry>",
+        "<entry xmlns='http://www.w3.org/2005/Atom'><a:b:c xmlns:a='urn:x'/></entry>",
+        "<entry xmlns='http://www.w3.org/2005/Atom' :x='1'/>",
+    ] {
+        let err = crate::parse_entry(doc.as_bytes()).expect_err(doc);
+        assert!(err.to_string().contains("name"), "{doc}: {err}");
+    }
+}

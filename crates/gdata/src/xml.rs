@@ -502,6 +502,11 @@ fn open_element(
                 u32::from(c)
             )));
         }
+        if key != "xmlns" && !is_qname(&key) {
+            return Err(syntax(format!(
+                "{key:?} on <{tag}> is not an attribute name (at most one colon, with a name on both sides)"
+            )));
+        }
         if key == "xmlns" {
             scope.decls.push((String::new(), value));
         } else if let Some(prefix) = key.strip_prefix("xmlns:") {
@@ -526,6 +531,11 @@ fn open_element(
                 ),
             ));
         }
+    }
+    if !is_qname(&tag) {
+        return Err(syntax(format!(
+            "<{tag}> is not an element name (at most one colon, with a name on both sides)"
+        )));
     }
     let (prefix, local) = match tag.split_once(':') {
         Some((p, l)) => (p.to_owned(), l.to_owned()),
@@ -778,4 +788,13 @@ pub(crate) fn write_fragment(el: &Element) -> String {
     };
     w.element(el);
     w.out
+}
+
+/// Whether `name` is a qualified name of Namespaces in XML: `local` or `prefix:local`, neither
+/// part empty. (`<:a:b>` would otherwise come back as the prefix `a`, which nothing declares.)
+fn is_qname(name: &str) -> bool {
+    let mut parts = name.split(':');
+    let first = parts.next().unwrap_or("");
+    let second = parts.next();
+    !first.is_empty() && second.is_none_or(|s| !s.is_empty()) && parts.next().is_none()
 }
