@@ -134,7 +134,7 @@ impl Store {
                 format!("cannot create the data directory {}: {e}", dir.display()),
             )
         })?;
-        let db = sled::Config::new().path(dir).open().map_err(|e| {
+        let db = sled_config().path(dir).open().map_err(|e| {
             let err = StoreError::from(e);
             StoreError::new(
                 err.kind(),
@@ -155,7 +155,7 @@ impl Store {
 
     /// [`Store::open_temporary`] with explicit options.
     pub fn open_temporary_with(options: StoreOptions) -> Result<Store, StoreError> {
-        let db = sled::Config::new().temporary(true).open()?;
+        let db = sled_config().temporary(true).open()?;
         Store::from_db(db, options)
     }
 
@@ -221,6 +221,14 @@ impl<T> InTx<T> for Result<T, StoreError> {
     fn tx(self) -> sled::transaction::ConflictableTransactionResult<T, StoreError> {
         self.map_err(sled::transaction::ConflictableTransactionError::Abort)
     }
+}
+
+/// sled's page cache: its default (1 GiB) would let one bridge grow to that size; a 10,000-card
+/// book is a few tens of MB, so 128 MiB holds it whole.
+const CACHE_BYTES: u64 = 128 * 1024 * 1024;
+
+fn sled_config() -> sled::Config {
+    sled::Config::new().cache_capacity(CACHE_BYTES)
 }
 
 #[cfg(test)]
