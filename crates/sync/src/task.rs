@@ -12,6 +12,9 @@ use crate::engine::{SyncEngine, SyncOptions};
 
 /// How long a wake waits for further writes before pushing (a client often writes in bursts).
 pub const DEBOUNCE: Duration = Duration::from_millis(200);
+/// The longest a stream of writes can hold back the push: a client writing without pause (an
+/// import over CardDAV) still has its cards pushed every few seconds.
+pub const DEBOUNCE_MAX: Duration = Duration::from_secs(3);
 /// The poll interval when the configuration gives none.
 pub const DEFAULT_INTERVAL: Duration = Duration::from_secs(60);
 const BACKOFF_START: Duration = Duration::from_secs(2);
@@ -63,11 +66,13 @@ pub fn spawn<A: PeopleApi>(engine: Arc<SyncEngine<A>>, interval: Duration) -> Sy
                     _ = woken.notified(), if backoff.is_none() => by_wake = true,
                 }
                 if by_wake {
-                    // Debounce: wait until writes pause.
+                    // Debounce: wait until writes pause, or for DEBOUNCE_MAX at most.
+                    let deadline = tokio::time::Instant::now() + DEBOUNCE_MAX;
                     loop {
                         tokio::select! {
                             _ = stopped.changed() => return,
                             _ = tokio::time::sleep(DEBOUNCE) => break,
+                            _ = tokio::time::sleep_until(deadline) => break,
                             _ = woken.notified() => {}
                         }
                     }

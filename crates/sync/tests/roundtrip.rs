@@ -479,3 +479,53 @@ fn groups_of(store: &Store) -> usize {
         .filter(|c| is_group(c))
         .count()
 }
+
+#[tokio::test]
+async fn a_client_writing_without_pause_still_has_its_cards_pushed() {
+    let rig = rig(Seed::None).await;
+    let handle = sync::spawn(rig.engine.clone(), std::time::Duration::from_secs(3600));
+    let pushed = |uid: &str| {
+        rig.emulator
+            .emulator
+            .persons(TOKEN)
+            .iter()
+            .any(|p| p.client_data("peopledav.uid") == Some(uid))
+    };
+    // The first round runs at once; the writes start after it.
+    for _ in 0..200 {
+        let status = sync::SyncStatus::read(&rig.store, USER).expect("status");
+        if status.last_success.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    // Writes keep coming, each waking the task, faster than the debounce lets a push start.
+    let mut reached = false;
+    for i in 0..600 {
+        let uid = format!("busy-{i}");
+        rig.store
+            .client_put(
+                USER,
+                BookName::Contacts,
+                ClientPut {
+                    href: format!("{uid}.vcf"),
+                    uid: uid.clone(),
+                    vcard: card(&uid, &format!("Busy {i}"), &format!("{uid}@example.com")),
+                    if_match: None,
+                    if_none_match_any: true,
+                },
+            )
+            .expect("client put");
+        handle.wake();
+        if pushed("busy-0") {
+            reached = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(
+        reached,
+        "30 s of writes every 50 ms and the first card never reached Google"
+    );
+    handle.shutdown().await;
+}
