@@ -111,6 +111,24 @@ impl Store {
         Ok(n)
     }
 
+    /// Puts a mutation back at the end of the user's outbox: it was sent, but whether Google
+    /// applied it is not known yet, so acknowledging the entries it came from must not forget
+    /// it. Returns its new sequence; flushed.
+    pub fn outbox_requeue(
+        &self,
+        user: &str,
+        book: BookName,
+        href: &str,
+        op: OutboxOp,
+    ) -> Result<u64, StoreError> {
+        let seq =
+            (&self.inner.outbox, &self.inner.accounts).transaction(|(outbox, accounts)| {
+                push_outbox_tx(outbox, accounts, user, book, href, op.clone())
+            })?;
+        self.flush()?;
+        Ok(seq)
+    }
+
     /// Removes the user's outbox entries with `seq <= upto_seq` (they reached Google); flushed.
     pub fn outbox_ack(&self, user: &str, upto_seq: u64) -> Result<(), StoreError> {
         let prefix = user_prefix(user);

@@ -27,7 +27,7 @@ use crate::plan::{
 use crate::status::SyncStatus;
 
 /// The clientData key vcard-map keeps the card UID under.
-pub const UID_KEY: &str = "peopledav.uid";
+pub const UID_KEY: &str = vcard_map::UID_KEY;
 
 const META_TOKEN_CONTACTS: &str = "sync.token.contacts";
 const META_TOKEN_OTHER: &str = "sync.token.other";
@@ -116,6 +116,9 @@ pub struct SyncReport {
     pub conflicts: Vec<String>,
     /// Changes Google refused for good (kept in the store, not retried), one line each.
     pub rejected: Vec<String>,
+    /// Cards whose update lost its answer: put back in the outbox for the next round, which
+    /// finds out whether the update landed.
+    pub requeued: Vec<String>,
 }
 
 impl SyncReport {
@@ -129,6 +132,7 @@ impl SyncReport {
             (self.removed, "removed locally"),
             (self.merged, "merged"),
             (self.group_ops, "group changes"),
+            (self.requeued.len(), "to retry (answer lost)"),
         ];
         let parts: Vec<String> = counts
             .iter()
@@ -164,6 +168,9 @@ impl fmt::Display for SyncReport {
         }
         for r in &self.rejected {
             writeln!(f, "rejected: {r}")?;
+        }
+        for href in &self.requeued {
+            writeln!(f, "answer lost, retried next round: {href}")?;
         }
         Ok(())
     }
@@ -1433,6 +1440,9 @@ impl<A: PeopleApi> SyncEngine<A> {
                         report.rejected.push(format!("{href}: {e}"));
                         theirs
                     }
+                    Err(e) if e.kind == ApiErrorKind::OutcomeUnknown => {
+                        return self.requeue(href, snap, report);
+                    }
                     Err(e) => return Err(e.into()),
                 }
             };
@@ -1504,8 +1514,32 @@ impl<A: PeopleApi> SyncEngine<A> {
                 report.rejected.push(format!("{href}: {e}"));
                 Ok(())
             }
+            Err(e) if e.kind == ApiErrorKind::OutcomeUnknown => self.requeue(href, snap, report),
             Err(e) => Err(e.into()),
         }
+    }
+
+    /// An update of `href` whose answer was lost: the rest of the round goes on, and the card
+    /// goes back in the outbox, so the next round — which first recognises whether the update
+    /// landed, from its durable record — pushes what is still missing.
+    fn requeue(
+        &self,
+        href: &str,
+        snap: &Snapshot,
+        report: &mut SyncReport,
+    ) -> Result<(), SyncError> {
+        if let Some(meta) = snap.metas.get(href) {
+            self.store.outbox_requeue(
+                self.user(),
+                self.book(),
+                href,
+                OutboxOp::Put {
+                    uid: meta.uid.clone(),
+                },
+            )?;
+            report.requeued.push(href.to_owned());
+        }
+        Ok(())
     }
 
     async fn push_creates(

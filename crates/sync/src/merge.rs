@@ -17,6 +17,7 @@ use std::str::FromStr;
 
 use people::{ClientData, Person, PersonField, SINGLETON_PERSON_FIELDS};
 use serde_json::{Map, Value};
+use vcard_map::REV_KEY;
 
 /// The clientData key prefix under which a losing single value is kept.
 pub const CONFLICT_KEY_PREFIX: &str = "peopledav.conflict.";
@@ -163,8 +164,24 @@ fn field_items(map: &Map<String, Value>, field: PersonField) -> Vec<Value> {
     }
 }
 
+/// Whether a clientData item is the card's `REV` ([`REV_KEY`]): bookkeeping that Google's update
+/// time replaces on every write, so a difference in it alone is not an edit (pushing it would
+/// only move Google's update time on again, and a lost answer to such a push could never be
+/// recognised).
+fn is_rev(item: &Value) -> bool {
+    item.get("key").and_then(Value::as_str) == Some(REV_KEY)
+}
+
 fn same(a: &[Value], b: &[Value]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| normalize(x) == normalize(y))
+    let mut a = a.iter().filter(|v| !is_rev(v));
+    let mut b = b.iter().filter(|v| !is_rev(v));
+    loop {
+        match (a.next(), b.next()) {
+            (None, None) => return true,
+            (Some(x), Some(y)) if normalize(x) == normalize(y) => {}
+            _ => return false,
+        }
+    }
 }
 
 fn contains(list: &[Value], item: &Value) -> bool {
@@ -221,7 +238,8 @@ fn merge_client_data(base: &[Value], ours: &[Value], theirs: &[Value], win: Side
     let mut out = Vec::new();
     for key in keys {
         let (bv, ov, tv) = (get(&b, &key), get(&o, &key), get(&t, &key));
-        let chosen = if norm(ov) == norm(bv) {
+        let chosen = if norm(ov) == norm(bv) || key == REV_KEY {
+            // the revision stamp follows Google (see is_rev), never a conflict
             tv.cloned()
         } else if norm(tv) == norm(bv) || norm(tv) == norm(ov) {
             ov.cloned()

@@ -83,6 +83,8 @@ pub fn spawn<A: PeopleApi>(engine: Arc<SyncEngine<A>>, interval: Duration) -> Sy
                 return;
             }
             match engine.sync_once(SyncOptions::default()).await {
+                // Lost answers put back in the outbox: find out soon whether they landed.
+                Ok(report) if !report.requeued.is_empty() => backoff = Some(BACKOFF_START),
                 Ok(_) => backoff = None,
                 Err(e) if e.is_lost_answer() => {
                     warn!(user, "sync incomplete, retrying in {BACKOFF_START:?}: {e}");

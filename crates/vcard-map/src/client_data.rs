@@ -12,8 +12,10 @@
 
 use crate::card::{Prop, Value, Version};
 
-pub(crate) const UID_KEY: &str = "peopledav.uid";
-pub(crate) const REV_KEY: &str = "peopledav.rev";
+/// The clientData key holding the card's UID.
+pub const UID_KEY: &str = "peopledav.uid";
+/// The clientData key holding the card's REV, for a Person without a source update time.
+pub const REV_KEY: &str = "peopledav.rev";
 pub(crate) const PROP_PREFIX: &str = "vcard.prop.";
 pub(crate) const ORIG_PREFIX: &str = "vcard.orig.";
 

@@ -18,6 +18,7 @@ mod to_person;
 mod write;
 
 pub use card::{Card, Property, Version};
+pub use client_data::{REV_KEY, UID_KEY};
 pub use error::{CardError, Diagnostic, VcardError, VcardErrorKind};
 pub use groups::GroupTable;
 pub use parse::{Parsed, parse, parse_one};

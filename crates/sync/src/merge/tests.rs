@@ -302,6 +302,55 @@ fn client_data_merges_key_by_key() {
     );
 }
 
+fn with_rev(p: &Person, rev: &str) -> Person {
+    let mut p = p.clone();
+    p.client_data.push(ClientData {
+        key: Some(REV_KEY.into()),
+        value: Some(rev.into()),
+        ..Default::default()
+    });
+    p
+}
+
+#[test]
+fn a_revision_stamp_alone_is_not_an_edit() {
+    let b = with_rev(&base(), "20261201T000000Z");
+    let ours = with_rev(&base(), "20261130T000000Z");
+    assert!(changed_fields(&b, &ours).is_empty());
+    let theirs = with_rev(&base(), "20261202T000000Z");
+    let m = merge(
+        &b,
+        &ours,
+        &theirs,
+        ConflictPolicy::ClientWins,
+        WriteTimes::default(),
+    );
+    assert!(m.mask.is_empty(), "{:?}", m.mask);
+    assert!(m.conflicts.is_empty());
+
+    // Next to a real clientData edit, the stamp makes no conflict entry.
+    let mut ours = ours;
+    ours.client_data[0].value = Some("u2".into());
+    let m = merge(
+        &b,
+        &ours,
+        &theirs,
+        ConflictPolicy::ClientWins,
+        WriteTimes::default(),
+    );
+    assert_eq!(m.mask, [PersonField::ClientData]);
+    assert_eq!(m.person.client_data("peopledav.uid"), Some("u2"));
+    assert!(
+        m.person.client_data.iter().all(|c| !c
+            .key
+            .as_deref()
+            .unwrap_or("")
+            .starts_with(CONFLICT_KEY_PREFIX)),
+        "{:?}",
+        m.person.client_data
+    );
+}
+
 #[test]
 fn memberships_merge_as_sets() {
     let m = |g: &str| json!({"contactGroupMembership": {"contactGroupResourceName": g}});
