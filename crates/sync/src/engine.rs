@@ -493,6 +493,39 @@ impl<A: PeopleApi> SyncEngine<A> {
         Ok(())
     }
 
+    /// A card the client deleted whose person's etag moved on without a change to what the
+    /// card holds (an answer of ours that was lost and not recognised): nothing would be lost
+    /// by the delete, so the person counts as unedited and the delete goes through, instead of
+    /// "edited in Google since" bringing the card back.
+    fn delete_unedited(
+        &self,
+        snap: &mut Snapshot,
+        remote: &RemoteSide,
+        table: &GroupTable,
+    ) -> Result<(), SyncError> {
+        for (href, l) in snap.local.deleted_links.iter_mut() {
+            let Some(google) = remote.persons.get(&l.resource_name) else {
+                continue;
+            };
+            let etag = person_etag(google);
+            if etag == l.person_etag {
+                continue;
+            }
+            let Some(link) = self.store.link(self.user(), self.book(), href)? else {
+                continue;
+            };
+            let base = normalized(&base_of(&link), table);
+            if merge::changed_fields(&base, &normalized(google, table)).is_empty() {
+                debug!(
+                    href,
+                    "deleted card: google's person is unchanged, deleting it"
+                );
+                l.person_etag = etag;
+            }
+        }
+        Ok(())
+    }
+
     /// A create whose answer was lost makes a person the client may delete before the next
     /// round; the planner then deletes it in Google too. Unless it was edited in Google since
     /// (edits beat deletes): such creates are taken out of the planner's pending set, so the
@@ -562,6 +595,7 @@ impl<A: PeopleApi> SyncEngine<A> {
         let mut snapshot = self.snapshot(self.book(), &table)?;
         let uncertain = snapshot.local.pending_creates.clone();
         self.keep_edited_creates(&mut snapshot, &remote, &table)?;
+        self.delete_unedited(&mut snapshot, &remote, &table)?;
         let remote_groups = Some(
             groups
                 .iter()

@@ -537,3 +537,95 @@ async fn a_client_writing_without_pause_still_has_its_cards_pushed() {
     );
     handle.shutdown().await;
 }
+
+/// A client edit whose update loses its answer, then the client deletes the card before the
+/// next round: the update was ours, so the delete reaches Google (nothing comes back).
+#[tokio::test]
+async fn a_card_deleted_after_its_update_lost_its_answer_stays_deleted() {
+    let rig = rig(Seed::None).await;
+    let card = |email: &str| {
+        format!(
+            "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:uid-eve\r\nFN:Eve\r\nN:Eve;;;;\r\n\
+             EMAIL;TYPE=work:{email}\r\nX-CLIENT:kept\r\nEND:VCARD\r\n"
+        )
+    };
+    let put = |vcard: String, if_match: Option<String>| ClientPut {
+        href: "eve.vcf".into(),
+        uid: "uid-eve".into(),
+        vcard: vcard.into_bytes(),
+        if_match,
+        if_none_match_any: false,
+    };
+    rig.store
+        .client_put(USER, BookName::Contacts, put(card("a@example.org"), None))
+        .expect("put");
+    rig.sync().await;
+    // The client edits what the bridge serves (Google's normalised card), as CardDAV clients do.
+    let stored = rig.cards().remove(0);
+    let served = String::from_utf8_lossy(&stored.vcard).replace("a@example.org", "b@example.org");
+    rig.store
+        .client_put(USER, BookName::Contacts, put(served, Some(stored.etag)))
+        .expect("edit");
+    rig.emulator.emulator.set_faults(emulator::FaultSpec {
+        drop_after_commit: 1.0,
+        ..emulator::FaultSpec::none()
+    });
+    let lost = rig.sync().await;
+    assert_eq!(lost.requeued, ["eve.vcf"], "{lost}");
+    rig.emulator
+        .emulator
+        .set_faults(emulator::FaultSpec::none());
+
+    let etag = rig.cards()[0].etag.clone();
+    rig.store
+        .client_delete(USER, BookName::Contacts, "eve.vcf", Some(&etag))
+        .expect("delete");
+    let report = rig.sync().await;
+    rig.sync().await;
+    assert!(
+        rig.emulator.emulator.persons(TOKEN).is_empty(),
+        "the delete reached Google: {report}"
+    );
+    assert!(rig.cards().is_empty(), "nothing came back: {report}");
+}
+
+/// Google's etag moving on without a change (an answer of ours lost and not recognised looks
+/// just like this) is no edit: the client's delete goes through instead of the card coming back.
+#[tokio::test]
+async fn a_deleted_card_whose_person_only_changed_etag_is_deleted_in_google() {
+    let rig = rig(Seed::None).await;
+    rig.store
+        .client_put(
+            USER,
+            BookName::Contacts,
+            ClientPut {
+                href: "fay.vcf".into(),
+                uid: "uid-fay".into(),
+                vcard: b"BEGIN:VCARD\r\nVERSION:3.0\r\nUID:uid-fay\r\nFN:Fay\r\nN:Fay;;;;\r\n\
+                         EMAIL:fay@example.org\r\nEND:VCARD\r\n"
+                    .to_vec(),
+                if_match: None,
+                if_none_match_any: false,
+            },
+        )
+        .expect("put");
+    rig.sync().await;
+    let person = rig.emulator.emulator.persons(TOKEN).remove(0);
+    let touched = rig
+        .client
+        .update_contact(&person, &[people::PersonField::EmailAddresses], &[])
+        .await
+        .expect("an update that changes nothing");
+    assert_ne!(touched.etag, person.etag, "the etag moved on");
+
+    let etag = rig.cards()[0].etag.clone();
+    rig.store
+        .client_delete(USER, BookName::Contacts, "fay.vcf", Some(&etag))
+        .expect("delete");
+    let report = rig.sync().await;
+    assert!(
+        rig.emulator.emulator.persons(TOKEN).is_empty(),
+        "the delete reached Google: {report}"
+    );
+    assert!(rig.cards().is_empty(), "nothing came back: {report}");
+}
