@@ -1749,4 +1749,15 @@ fn keep_system_memberships(update: &mut Person, current: &Person, mask: &[Person
             update.memberships.push(kept);
         }
     }
+    // A card taken out of its last group is still a contact: Google refuses an update that
+    // leaves none, and a contact without labels lives in myContacts.
+    if update.memberships.is_empty() {
+        update.memberships.push(people::Membership {
+            contact_group_membership: Some(people::ContactGroupMembership {
+                contact_group_resource_name: Some("contactGroups/myContacts".into()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        });
+    }
 }

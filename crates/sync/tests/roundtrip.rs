@@ -629,3 +629,51 @@ async fn a_deleted_card_whose_person_only_changed_etag_is_deleted_in_google() {
     );
     assert!(rig.cards().is_empty(), "nothing came back: {report}");
 }
+
+/// A client taking a card out of its only group: the contact stays in Google (in myContacts,
+/// where a contact without labels lives) instead of the update being refused.
+#[tokio::test]
+async fn a_card_taken_out_of_its_only_group_stays_a_contact() {
+    let rig = rig(Seed::None).await;
+    rig.client
+        .create_contact_group(&people::ContactGroup {
+            name: Some("Family".into()),
+            ..Default::default()
+        })
+        .await
+        .expect("a group");
+    let put = |vcard: &str, if_match: Option<String>| ClientPut {
+        href: "gus.vcf".into(),
+        uid: "uid-gus".into(),
+        vcard: vcard.as_bytes().to_vec(),
+        if_match,
+        if_none_match_any: false,
+    };
+    rig.store
+        .client_put(
+            USER,
+            BookName::Contacts,
+            put(
+                "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:uid-gus\r\nFN:Gus\r\nN:Gus;;;;\r\n\
+                 CATEGORIES:Family\r\nEND:VCARD\r\n",
+                None,
+            ),
+        )
+        .expect("put");
+    let report = rig.sync().await;
+    assert!(report.rejected.is_empty(), "{report}");
+    let stored = rig.cards().remove(0);
+    let served = String::from_utf8_lossy(&stored.vcard).into_owned();
+    let without: String = served
+        .split_inclusive("\r\n")
+        .filter(|l| !l.starts_with("CATEGORIES"))
+        .collect();
+    rig.store
+        .client_put(USER, BookName::Contacts, put(&without, Some(stored.etag)))
+        .expect("out of the group");
+    let report = rig.sync().await;
+    assert!(report.rejected.is_empty(), "{report}");
+    let person = rig.emulator.emulator.persons(TOKEN).remove(0);
+    let groups: Vec<&str> = person.group_resource_names().collect();
+    assert_eq!(groups, ["contactGroups/myContacts"], "{served}");
+}
