@@ -1727,6 +1727,9 @@ fn normalized(person: &Person, table: &GroupTable) -> Person {
     vcard_map::card_to_person(&vcard_map::person_to_card(person, table), table)
 }
 
+/// The system group every contact without a label is in.
+const MY_CONTACTS: &str = "contactGroups/myContacts";
+
 /// A memberships update must not drop the person from Google's system groups (myContacts,
 /// starred), which have no card form.
 fn keep_system_memberships(update: &mut Person, current: &Person, mask: &[PersonField]) {
@@ -1742,7 +1745,7 @@ fn keep_system_memberships(update: &mut Person, current: &Person, mask: &[Person
         else {
             continue;
         };
-        let system = name == "contactGroups/myContacts" || name == "contactGroups/starred";
+        let system = name == MY_CONTACTS || name == "contactGroups/starred";
         if system && !have.contains(name) {
             let mut kept = m.clone();
             kept.metadata = None;
@@ -1754,7 +1757,7 @@ fn keep_system_memberships(update: &mut Person, current: &Person, mask: &[Person
     if update.memberships.is_empty() {
         update.memberships.push(people::Membership {
             contact_group_membership: Some(people::ContactGroupMembership {
-                contact_group_resource_name: Some("contactGroups/myContacts".into()),
+                contact_group_resource_name: Some(MY_CONTACTS.into()),
                 ..Default::default()
             }),
             ..Default::default()

@@ -173,15 +173,13 @@ fn is_rev(item: &Value) -> bool {
 }
 
 fn same(a: &[Value], b: &[Value]) -> bool {
-    let mut a = a.iter().filter(|v| !is_rev(v));
-    let mut b = b.iter().filter(|v| !is_rev(v));
-    loop {
-        match (a.next(), b.next()) {
-            (None, None) => return true,
-            (Some(x), Some(y)) if normalize(x) == normalize(y) => {}
-            _ => return false,
-        }
-    }
+    let compared = |list: &[Value]| {
+        list.iter()
+            .filter(|v| !is_rev(v))
+            .map(normalize)
+            .collect::<Vec<_>>()
+    };
+    compared(a) == compared(b)
 }
 
 fn contains(list: &[Value], item: &Value) -> bool {

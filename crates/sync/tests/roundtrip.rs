@@ -44,6 +44,45 @@ async fn rig(seed: Seed) -> Rig {
 }
 
 impl Rig {
+    /// A client's PUT of `vcard` at `href` (the UID is the href's stem, `uid-<stem>`).
+    fn put(&self, href: &str, vcard: &str, if_match: Option<String>) {
+        let stem = href.trim_end_matches(".vcf");
+        self.store
+            .client_put(
+                USER,
+                BookName::Contacts,
+                ClientPut {
+                    href: href.into(),
+                    uid: format!("uid-{stem}"),
+                    vcard: vcard.as_bytes().to_vec(),
+                    if_match,
+                    if_none_match_any: false,
+                },
+            )
+            .expect("client put");
+    }
+
+    /// The only card as the bridge serves it, and its etag.
+    fn served(&self) -> (String, String) {
+        let card = self.cards().remove(0);
+        (String::from_utf8_lossy(&card.vcard).into_owned(), card.etag)
+    }
+
+    /// The client deletes `href`; the next round must delete it in Google, and it stays gone.
+    async fn delete_reaches_google(&self, href: &str) {
+        let etag = self.served().1;
+        self.store
+            .client_delete(USER, BookName::Contacts, href, Some(&etag))
+            .expect("delete");
+        let report = self.sync().await;
+        self.sync().await;
+        assert!(
+            self.emulator.emulator.persons(TOKEN).is_empty(),
+            "the delete reached Google: {report}"
+        );
+        assert!(self.cards().is_empty(), "nothing came back: {report}");
+    }
+
     async fn sync(&self) -> sync::SyncReport {
         self.engine
             .sync_once(SyncOptions::default())
@@ -543,29 +582,20 @@ async fn a_client_writing_without_pause_still_has_its_cards_pushed() {
 #[tokio::test]
 async fn a_card_deleted_after_its_update_lost_its_answer_stays_deleted() {
     let rig = rig(Seed::None).await;
-    let card = |email: &str| {
-        format!(
-            "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:uid-eve\r\nFN:Eve\r\nN:Eve;;;;\r\n\
-             EMAIL;TYPE=work:{email}\r\nX-CLIENT:kept\r\nEND:VCARD\r\n"
-        )
-    };
-    let put = |vcard: String, if_match: Option<String>| ClientPut {
-        href: "eve.vcf".into(),
-        uid: "uid-eve".into(),
-        vcard: vcard.into_bytes(),
-        if_match,
-        if_none_match_any: false,
-    };
-    rig.store
-        .client_put(USER, BookName::Contacts, put(card("a@example.org"), None))
-        .expect("put");
+    rig.put(
+        "eve.vcf",
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:uid-eve\r\nFN:Eve\r\nN:Eve;;;;\r\n\
+         EMAIL;TYPE=work:a@example.org\r\nX-CLIENT:kept\r\nEND:VCARD\r\n",
+        None,
+    );
     rig.sync().await;
     // The client edits what the bridge serves (Google's normalised card), as CardDAV clients do.
-    let stored = rig.cards().remove(0);
-    let served = String::from_utf8_lossy(&stored.vcard).replace("a@example.org", "b@example.org");
-    rig.store
-        .client_put(USER, BookName::Contacts, put(served, Some(stored.etag)))
-        .expect("edit");
+    let (served, etag) = rig.served();
+    rig.put(
+        "eve.vcf",
+        &served.replace("a@example.org", "b@example.org"),
+        Some(etag),
+    );
     rig.emulator.emulator.set_faults(emulator::FaultSpec {
         drop_after_commit: 1.0,
         ..emulator::FaultSpec::none()
@@ -575,18 +605,7 @@ async fn a_card_deleted_after_its_update_lost_its_answer_stays_deleted() {
     rig.emulator
         .emulator
         .set_faults(emulator::FaultSpec::none());
-
-    let etag = rig.cards()[0].etag.clone();
-    rig.store
-        .client_delete(USER, BookName::Contacts, "eve.vcf", Some(&etag))
-        .expect("delete");
-    let report = rig.sync().await;
-    rig.sync().await;
-    assert!(
-        rig.emulator.emulator.persons(TOKEN).is_empty(),
-        "the delete reached Google: {report}"
-    );
-    assert!(rig.cards().is_empty(), "nothing came back: {report}");
+    rig.delete_reaches_google("eve.vcf").await;
 }
 
 /// Google's etag moving on without a change (an answer of ours lost and not recognised looks
@@ -594,21 +613,12 @@ async fn a_card_deleted_after_its_update_lost_its_answer_stays_deleted() {
 #[tokio::test]
 async fn a_deleted_card_whose_person_only_changed_etag_is_deleted_in_google() {
     let rig = rig(Seed::None).await;
-    rig.store
-        .client_put(
-            USER,
-            BookName::Contacts,
-            ClientPut {
-                href: "fay.vcf".into(),
-                uid: "uid-fay".into(),
-                vcard: b"BEGIN:VCARD\r\nVERSION:3.0\r\nUID:uid-fay\r\nFN:Fay\r\nN:Fay;;;;\r\n\
-                         EMAIL:fay@example.org\r\nEND:VCARD\r\n"
-                    .to_vec(),
-                if_match: None,
-                if_none_match_any: false,
-            },
-        )
-        .expect("put");
+    rig.put(
+        "fay.vcf",
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:uid-fay\r\nFN:Fay\r\nN:Fay;;;;\r\n\
+         EMAIL:fay@example.org\r\nEND:VCARD\r\n",
+        None,
+    );
     rig.sync().await;
     let person = rig.emulator.emulator.persons(TOKEN).remove(0);
     let touched = rig
@@ -617,17 +627,7 @@ async fn a_deleted_card_whose_person_only_changed_etag_is_deleted_in_google() {
         .await
         .expect("an update that changes nothing");
     assert_ne!(touched.etag, person.etag, "the etag moved on");
-
-    let etag = rig.cards()[0].etag.clone();
-    rig.store
-        .client_delete(USER, BookName::Contacts, "fay.vcf", Some(&etag))
-        .expect("delete");
-    let report = rig.sync().await;
-    assert!(
-        rig.emulator.emulator.persons(TOKEN).is_empty(),
-        "the delete reached Google: {report}"
-    );
-    assert!(rig.cards().is_empty(), "nothing came back: {report}");
+    rig.delete_reaches_google("fay.vcf").await;
 }
 
 /// A client taking a card out of its only group: the contact stays in Google (in myContacts,
@@ -642,35 +642,20 @@ async fn a_card_taken_out_of_its_only_group_stays_a_contact() {
         })
         .await
         .expect("a group");
-    let put = |vcard: &str, if_match: Option<String>| ClientPut {
-        href: "gus.vcf".into(),
-        uid: "uid-gus".into(),
-        vcard: vcard.as_bytes().to_vec(),
-        if_match,
-        if_none_match_any: false,
-    };
-    rig.store
-        .client_put(
-            USER,
-            BookName::Contacts,
-            put(
-                "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:uid-gus\r\nFN:Gus\r\nN:Gus;;;;\r\n\
-                 CATEGORIES:Family\r\nEND:VCARD\r\n",
-                None,
-            ),
-        )
-        .expect("put");
+    rig.put(
+        "gus.vcf",
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:uid-gus\r\nFN:Gus\r\nN:Gus;;;;\r\n\
+         CATEGORIES:Family\r\nEND:VCARD\r\n",
+        None,
+    );
     let report = rig.sync().await;
     assert!(report.rejected.is_empty(), "{report}");
-    let stored = rig.cards().remove(0);
-    let served = String::from_utf8_lossy(&stored.vcard).into_owned();
+    let (served, etag) = rig.served();
     let without: String = served
         .split_inclusive("\r\n")
         .filter(|l| !l.starts_with("CATEGORIES"))
         .collect();
-    rig.store
-        .client_put(USER, BookName::Contacts, put(&without, Some(stored.etag)))
-        .expect("out of the group");
+    rig.put("gus.vcf", &without, Some(etag));
     let report = rig.sync().await;
     assert!(report.rejected.is_empty(), "{report}");
     let person = rig.emulator.emulator.persons(TOKEN).remove(0);
