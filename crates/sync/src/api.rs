@@ -9,6 +9,9 @@ use std::future::Future;
 
 use people::{ContactGroup, Person, PersonField};
 
+/// The system group every contact without a label is in.
+pub(crate) const MY_CONTACTS: &str = "contactGroups/myContacts";
+
 /// How a Google call failed, at the granularity the engine acts on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ApiErrorKind {

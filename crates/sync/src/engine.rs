@@ -18,7 +18,7 @@ use tokio::sync::Mutex;
 use tracing::{debug, info, warn};
 use vcard_map::{GroupTable, Version};
 
-use crate::api::{ApiError, ApiErrorKind, GroupWithMembers, Listing, PeopleApi};
+use crate::api::{ApiError, ApiErrorKind, GroupWithMembers, Listing, MY_CONTACTS, PeopleApi};
 use crate::merge::{self, ConflictPolicy, WriteTimes};
 use crate::plan::{
     self, Direction, GroupCardEdit, LinkRef, LocalCard, LocalGroup, LocalState, Op, OutboxItem,
@@ -1605,6 +1605,9 @@ impl<A: PeopleApi> SyncEngine<A> {
             person.resource_name = None;
             person.etag = None;
             person.metadata = None;
+            if self.book() == BookName::Contacts {
+                keep_in_my_contacts(&mut person);
+            }
             let uid = snap.metas.get(*href).map(|m| m.uid.clone());
             if let Some(uid) = &uid
                 && person.client_data(UID_KEY) != Some(uid.as_str())
@@ -1727,9 +1730,6 @@ fn normalized(person: &Person, table: &GroupTable) -> Person {
     vcard_map::card_to_person(&vcard_map::person_to_card(person, table), table)
 }
 
-/// The system group every contact without a label is in.
-const MY_CONTACTS: &str = "contactGroups/myContacts";
-
 /// A memberships update must not drop the person from Google's system groups (myContacts,
 /// starred), which have no card form.
 fn keep_system_memberships(update: &mut Person, current: &Person, mask: &[PersonField]) {
@@ -1755,12 +1755,25 @@ fn keep_system_memberships(update: &mut Person, current: &Person, mask: &[Person
     // A card taken out of its last group is still a contact: Google refuses an update that
     // leaves none, and a contact without labels lives in myContacts.
     if update.memberships.is_empty() {
-        update.memberships.push(people::Membership {
-            contact_group_membership: Some(people::ContactGroupMembership {
-                contact_group_resource_name: Some(MY_CONTACTS.into()),
-                ..Default::default()
-            }),
+        update.memberships.push(my_contacts());
+    }
+}
+
+/// A card created in the contacts book is one of My Contacts, whatever its labels: without
+/// the membership, a contact created with labels only could never leave its last label
+/// (Google keeps a contact's last membership).
+fn keep_in_my_contacts(person: &mut Person) {
+    if !person.memberships.is_empty() && !person.group_resource_names().any(|g| g == MY_CONTACTS) {
+        person.memberships.push(my_contacts());
+    }
+}
+
+fn my_contacts() -> people::Membership {
+    people::Membership {
+        contact_group_membership: Some(people::ContactGroupMembership {
+            contact_group_resource_name: Some(MY_CONTACTS.into()),
             ..Default::default()
-        });
+        }),
+        ..Default::default()
     }
 }

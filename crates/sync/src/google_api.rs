@@ -3,7 +3,7 @@
 
 use people::{ContactGroup, Person, PersonField};
 
-use crate::api::{ApiError, ApiErrorKind, GroupWithMembers, Listing, PeopleApi};
+use crate::api::{ApiError, ApiErrorKind, GroupWithMembers, Listing, MY_CONTACTS, PeopleApi};
 
 /// The most members one `contactGroups.batchGet` returns per group; larger groups are read again
 /// one by one.
@@ -154,7 +154,14 @@ impl PeopleApi for google::GoogleClient {
             self.modify_group_members(resource_name, part, &[]).await?;
         }
         for part in remove.chunks(chunk) {
-            self.modify_group_members(resource_name, &[], part).await?;
+            let answer = self.modify_group_members(resource_name, &[], part).await?;
+            // Google keeps a contact's last membership. Taken off its last label in the
+            // contacts book, it is still one of My Contacts: put it there, then take it off.
+            let kept = answer.can_not_remove_last_contact_group_resource_names;
+            if !kept.is_empty() && resource_name != MY_CONTACTS {
+                self.modify_group_members(MY_CONTACTS, &kept, &[]).await?;
+                self.modify_group_members(resource_name, &[], &kept).await?;
+            }
         }
         Ok(())
     }

@@ -31,6 +31,8 @@ use testkit::env_number;
 const USER: &str = "alice";
 const TOKEN: &str = "emulator";
 const SEEDED: usize = 12;
+/// The user groups contacts move between, on either side.
+const GROUPS: [&str; 2] = ["Family", "Work"];
 
 /// 20 % of all requests fail, in four ways.
 fn faults() -> FaultSpec {
@@ -58,6 +60,15 @@ struct Expect {
     /// Written by the client (or by Google's device) since the last round that succeeded.
     client_unsynced: bool,
     google_unsynced: bool,
+    /// The user groups of the last group change (either side's).
+    groups: Option<BTreeSet<String>>,
+    /// Both sides changed the groups with no round between: their changes merge as sets, so
+    /// only both sides being equal can be checked.
+    groups_contested: bool,
+    client_groups_unsynced: bool,
+    google_groups_unsynced: bool,
+    /// The user groups on the card the client deleted (what the bridge last synced).
+    groups_at_delete: Option<BTreeSet<String>>,
 }
 
 struct World {
@@ -170,6 +181,16 @@ impl World {
         let bridge = client(&emulator, RetryPolicy::none()).await;
         let store = Store::open_temporary().expect("store");
         let engine = engine(&store, &bridge);
+        for name in GROUPS {
+            let group = people::ContactGroup {
+                name: Some(name.into()),
+                ..Default::default()
+            };
+            device
+                .create_contact_group(&group)
+                .await
+                .expect("a user group");
+        }
         let mut world = World {
             emulator,
             device,
@@ -228,10 +249,12 @@ impl World {
     async fn step(&mut self, rng: &mut StdRng) {
         match rng.gen_range(0..100) {
             0..=14 => self.client_create(),
-            15..=34 => self.client_edit(rng),
+            15..=29 => self.client_edit(rng),
+            30..=34 => self.client_groups(rng),
             35..=41 => self.client_delete(rng),
             42..=49 => self.google_create().await,
-            50..=64 => self.google_edit(rng).await,
+            50..=59 => self.google_edit(rng).await,
+            60..=64 => self.google_groups(rng).await,
             65..=69 => self.google_delete(rng).await,
             70..=93 => self.sync_round().await,
             94..=96 => {
@@ -281,21 +304,19 @@ impl World {
         );
     }
 
-    fn client_edit(&mut self, rng: &mut StdRng) {
-        let Some(card) = self.contact_cards().choose(rng).cloned() else {
-            return;
-        };
-        let name = Self::card_name(&card);
-        let email = self.fresh(&format!("{}-", name.to_lowercase())) + "@example.org";
+    /// The client PUTs `card` with its `prop` lines replaced by `line` (none: removed).
+    fn client_rewrite(&self, card: &store::Card, prop: &str, line: Option<String>) {
         let mut out = String::new();
-        for line in lines(&card.vcard) {
-            if property(&line) == "EMAIL" {
+        for old in lines(&card.vcard) {
+            if property(&old) == prop {
                 continue;
             }
-            if line.eq_ignore_ascii_case("END:VCARD") {
-                let _ = write!(out, "EMAIL;TYPE=home:{email}\r\n");
+            if let Some(new) = &line
+                && old.eq_ignore_ascii_case("END:VCARD")
+            {
+                let _ = write!(out, "{new}\r\n");
             }
-            let _ = write!(out, "{line}\r\n");
+            let _ = write!(out, "{old}\r\n");
         }
         self.store
             .client_put(
@@ -310,11 +331,127 @@ impl World {
                 },
             )
             .expect("client edit");
+    }
+
+    fn client_edit(&mut self, rng: &mut StdRng) {
+        let Some(card) = self.contact_cards().choose(rng).cloned() else {
+            return;
+        };
+        let name = Self::card_name(&card);
+        let email = self.fresh(&format!("{}-", name.to_lowercase())) + "@example.org";
+        self.client_rewrite(&card, "EMAIL", Some(format!("EMAIL;TYPE=home:{email}")));
         self.note(format!("client sets {name} <{email}>"));
         let expect = self.expect.entry(name).or_default();
         expect.email = Some(email);
         expect.deleted = false;
         expect.client_unsynced = true;
+    }
+
+    /// The client moves a contact to a random set of the user groups (its CATEGORIES).
+    fn client_groups(&mut self, rng: &mut StdRng) {
+        let Some(card) = self.contact_cards().choose(rng).cloned() else {
+            return;
+        };
+        let name = Self::card_name(&card);
+        let chosen: BTreeSet<String> = GROUPS
+            .iter()
+            .filter(|_| rng.gen_bool(0.5))
+            .map(|g| (*g).to_owned())
+            .collect();
+        let mut categories: Vec<String> = values(&card.vcard, "CATEGORIES")
+            .iter()
+            .flat_map(|v| v.split(','))
+            .filter(|c| !GROUPS.contains(c))
+            .map(str::to_owned)
+            .collect();
+        categories.extend(chosen.iter().cloned());
+        let line = (!categories.is_empty()).then(|| format!("CATEGORIES:{}", categories.join(",")));
+        self.client_rewrite(&card, "CATEGORIES", line);
+        self.note(format!("client puts {name} in {chosen:?}"));
+        let expect = self.expect.entry(name).or_default();
+        expect.groups_contested = expect.google_groups_unsynced;
+        expect.groups = Some(chosen);
+        expect.client_groups_unsynced = true;
+        expect.deleted = false;
+        expect.client_unsynced = true;
+    }
+
+    /// Google's other device adds a contact to a user group or takes it out (members.modify).
+    async fn google_groups(&mut self, rng: &mut StdRng) {
+        let Some(person) = self.google_persons().choose(rng).cloned() else {
+            return;
+        };
+        let name = name_of(&person).expect("a name");
+        let group = *GROUPS.choose(rng).expect("groups");
+        let resource = person.resource_name.clone().expect("resource name");
+        let group_resource = self.group_resource(group);
+        let mut now = self.user_groups_of(&person);
+        let add = !now.contains(group);
+        let (plus, minus) = if add {
+            (vec![resource], Vec::new())
+        } else {
+            (Vec::new(), vec![resource])
+        };
+        let answer = self
+            .as_device(
+                |g| async move { g.modify_group_members(&group_resource, &plus, &minus).await },
+            )
+            .await
+            .expect("google group change");
+        if !answer
+            .can_not_remove_last_contact_group_resource_names
+            .is_empty()
+        {
+            self.note(format!("google keeps {name} in {group}, its last group"));
+            return;
+        }
+        if add {
+            now.insert(group.to_owned());
+        } else {
+            now.remove(group);
+        }
+        self.note(format!("google puts {name} in {now:?}"));
+        let expect = self.expect.entry(name).or_default();
+        expect.groups_contested = expect.client_groups_unsynced;
+        if expect.groups_at_delete.as_ref() == Some(&now) {
+            // Google's side is back where the client deleted it: the delete may go through,
+            // or meet the changes in between.
+            expect.deleted = true;
+            expect.may_return = true;
+            expect.groups = None;
+        } else {
+            // A change beats the client's delete.
+            expect.deleted = false;
+            expect.groups = Some(now);
+        }
+        expect.google_groups_unsynced = true;
+        expect.google_unsynced = true;
+    }
+
+    fn group_resource(&self, name: &str) -> String {
+        self.emulator
+            .emulator
+            .groups(TOKEN)
+            .into_iter()
+            .find(|g| g.name.as_deref() == Some(name))
+            .and_then(|g| g.resource_name)
+            .expect("the user group exists")
+    }
+
+    /// The user groups (of [`GROUPS`]) a person of Google's is in.
+    fn user_groups_of(&self, person: &Person) -> BTreeSet<String> {
+        let names: BTreeMap<String, String> = self
+            .emulator
+            .emulator
+            .groups(TOKEN)
+            .into_iter()
+            .filter_map(|g| Some((g.resource_name?, g.name?)))
+            .collect();
+        person
+            .group_resource_names()
+            .filter_map(|r| names.get(r).cloned())
+            .filter(|n| GROUPS.contains(&n.as_str()))
+            .collect()
     }
 
     fn client_delete(&mut self, rng: &mut StdRng) {
@@ -333,6 +470,14 @@ impl World {
         expect.may_return = expect.google_unsynced;
         expect.client_unsynced = true;
         expect.email = None;
+        // Whatever comes back comes with the other side's groups.
+        expect.groups = None;
+        // The groups the delete saw, unless the client had just changed them: a Google group
+        // change that ends where it started is no edit, and does not stop the delete.
+        expect.groups_at_delete = (!expect.client_groups_unsynced).then(|| card_groups(&card));
+        if expect.client_groups_unsynced {
+            expect.may_return = true;
+        }
     }
 
     /// Runs `f` as Google's other device, the faults switched off for it.
@@ -391,6 +536,7 @@ impl World {
         let expect = self.expect.entry(name).or_default();
         expect.note = Some(note);
         expect.deleted = false;
+        expect.groups_at_delete = None;
         expect.google_unsynced = true;
     }
 
@@ -409,6 +555,7 @@ impl World {
         expect.may_return = expect.client_unsynced;
         expect.google_unsynced = true;
         expect.note = None;
+        expect.groups = None;
     }
 
     async fn sync_round(&mut self) {
@@ -432,6 +579,9 @@ impl World {
                     if !requeued.contains(name) {
                         expect.client_unsynced = false;
                         expect.google_unsynced = false;
+                        expect.client_groups_unsynced = false;
+                        expect.google_groups_unsynced = false;
+                        expect.groups_at_delete = None;
                     }
                 }
             }
@@ -551,6 +701,22 @@ impl World {
                     ));
                 }
             }
+            let in_google = self.user_groups_of(person);
+            let on_card = card_groups(card);
+            if in_google != on_card {
+                return Err(format!(
+                    "{name}: Google has it in {in_google:?}, the card in {on_card:?}"
+                ));
+            }
+            if let Some(groups) = &expect.groups
+                && !expect.groups_contested
+                && !expect.may_return
+                && *groups != in_google
+            {
+                return Err(format!(
+                    "{name}: the last group change {groups:?} is lost (Google has {in_google:?})"
+                ));
+            }
             if name.starts_with('C') && !values(&card.vcard, "X-MODEL").contains(name) {
                 return Err(format!(
                     "{name}: the property Google cannot hold is lost: {}",
@@ -560,6 +726,16 @@ impl World {
         }
         Ok(())
     }
+}
+
+/// The user groups (of [`GROUPS`]) a card is in, by its CATEGORIES.
+fn card_groups(card: &store::Card) -> BTreeSet<String> {
+    values(&card.vcard, "CATEGORIES")
+        .iter()
+        .flat_map(|v| v.split(','))
+        .filter(|c| GROUPS.contains(c))
+        .map(str::to_owned)
+        .collect()
 }
 
 async fn run_seed(seed: u64, steps: u64) {

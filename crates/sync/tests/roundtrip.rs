@@ -1,6 +1,7 @@
 //! The engine against the emulator over HTTP and a real sled store: pull, push, edit both ways,
 //! delete both ways.
 
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use emulator::{Emulator, EmulatorConfig, RunningEmulator, Seed};
@@ -81,6 +82,19 @@ impl Rig {
             "the delete reached Google: {report}"
         );
         assert!(self.cards().is_empty(), "nothing came back: {report}");
+    }
+
+    /// A user group made in Google, by its resource name.
+    async fn group(&self, name: &str) -> String {
+        self.client
+            .create_contact_group(&people::ContactGroup {
+                name: Some(name.into()),
+                ..Default::default()
+            })
+            .await
+            .expect("a group")
+            .resource_name
+            .expect("a resource name")
     }
 
     async fn sync(&self) -> sync::SyncReport {
@@ -635,13 +649,7 @@ async fn a_deleted_card_whose_person_only_changed_etag_is_deleted_in_google() {
 #[tokio::test]
 async fn a_card_taken_out_of_its_only_group_stays_a_contact() {
     let rig = rig(Seed::None).await;
-    rig.client
-        .create_contact_group(&people::ContactGroup {
-            name: Some("Family".into()),
-            ..Default::default()
-        })
-        .await
-        .expect("a group");
+    rig.group("Family").await;
     rig.put(
         "gus.vcf",
         "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:uid-gus\r\nFN:Gus\r\nN:Gus;;;;\r\n\
@@ -661,4 +669,94 @@ async fn a_card_taken_out_of_its_only_group_stays_a_contact() {
     let person = rig.emulator.emulator.persons(TOKEN).remove(0);
     let groups: Vec<&str> = person.group_resource_names().collect();
     assert_eq!(groups, ["contactGroups/myContacts"], "{served}");
+}
+
+#[tokio::test]
+async fn a_card_created_with_a_label_can_leave_it_in_google() {
+    let rig = rig(Seed::None).await;
+    let family = rig.group("Family").await;
+    rig.put(
+        "hal.vcf",
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:uid-hal\r\nFN:Hal\r\nN:Hal;;;;\r\n\
+         CATEGORIES:Family\r\nEND:VCARD\r\n",
+        None,
+    );
+    let report = rig.sync().await;
+    assert!(report.rejected.is_empty(), "{report}");
+    let person = rig.emulator.emulator.persons(TOKEN).remove(0);
+    let groups: BTreeSet<&str> = person.group_resource_names().collect();
+    assert_eq!(
+        groups,
+        BTreeSet::from([family.as_str(), "contactGroups/myContacts"])
+    );
+    // Another device takes the contact off the label: Google accepts, as it is a contact.
+    let resource = person.resource_name.clone().expect("a resource name");
+    let answer = rig
+        .client
+        .modify_group_members(&family, &[], &[resource])
+        .await
+        .expect("members.modify");
+    assert!(
+        answer
+            .can_not_remove_last_contact_group_resource_names
+            .is_empty(),
+        "{answer:?}"
+    );
+    rig.sync().await;
+    let (served, _) = rig.served();
+    assert!(!served.contains("Family"), "{served}");
+}
+
+#[tokio::test]
+async fn a_contact_taken_off_its_only_label_by_a_group_card_leaves_it() {
+    let rig = rig(Seed::None).await;
+    let family = rig.group("Family").await;
+    // Another device made a contact that is only in Family.
+    let ida = people::Person {
+        names: vec![people::Name {
+            given_name: Some("Ida".into()),
+            ..Default::default()
+        }],
+        memberships: vec![people::Membership {
+            contact_group_membership: Some(people::ContactGroupMembership {
+                contact_group_resource_name: Some(family.clone()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }],
+        ..Default::default()
+    };
+    rig.client.create_contact(&ida, &[]).await.expect("create");
+    rig.sync().await;
+    // A client empties the group card.
+    let group = rig.group_cards().remove(0);
+    let emptied: String = String::from_utf8_lossy(&group.vcard)
+        .split_inclusive("\r\n")
+        .filter(|l| !l.starts_with("MEMBER:"))
+        .collect();
+    assert!(
+        emptied.len() < group.vcard.len(),
+        "the group card lists Ida"
+    );
+    rig.store
+        .client_put(
+            USER,
+            BookName::Contacts,
+            ClientPut {
+                href: group.href.clone(),
+                uid: group.uid.clone(),
+                vcard: emptied.into_bytes(),
+                if_match: Some(group.etag.clone()),
+                if_none_match_any: false,
+            },
+        )
+        .expect("client put");
+    let report = rig.sync().await;
+    assert!(report.rejected.is_empty(), "{report}");
+    rig.sync().await;
+    let person = rig.emulator.emulator.persons(TOKEN).remove(0);
+    let groups: Vec<&str> = person.group_resource_names().collect();
+    assert_eq!(groups, ["contactGroups/myContacts"]);
+    let (served, _) = rig.served();
+    assert!(!served.contains("Family"), "{served}");
 }
