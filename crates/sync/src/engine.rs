@@ -285,6 +285,20 @@ fn person_etag(p: &Person) -> String {
         .unwrap_or_default()
 }
 
+/// The UIDs a group card lists (`MEMBER` / `X-ADDRESSBOOKSERVER-MEMBER`, `urn:uuid:` or bare).
+fn member_uids(card: &vcard_map::Card) -> Vec<String> {
+    card.properties()
+        .into_iter()
+        .filter(|p| p.name == "MEMBER" || p.name == "X-ADDRESSBOOKSERVER-MEMBER")
+        .map(|p| {
+            p.value
+                .strip_prefix("urn:uuid:")
+                .unwrap_or(&p.value)
+                .to_owned()
+        })
+        .collect()
+}
+
 fn base_of(link: &GoogleLink) -> Person {
     serde_json::from_slice(&link.base).unwrap_or_default()
 }
@@ -494,7 +508,8 @@ impl<A: PeopleApi> SyncEngine<A> {
     }
 
     /// A card the client deleted whose person's etag moved on without a change to what the
-    /// card holds (an answer of ours that was lost and not recognised): nothing would be lost
+    /// card holds (an answer of ours that was lost and not recognised, or a label change —
+    /// ours through a group card, or another device's): nothing the contact says would be lost
     /// by the delete, so the person counts as unedited and the delete goes through, instead of
     /// "edited in Google since" bringing the card back.
     fn delete_unedited(
@@ -514,8 +529,13 @@ impl<A: PeopleApi> SyncEngine<A> {
             let Some(link) = self.store.link(self.user(), self.book(), href)? else {
                 continue;
             };
-            let base = normalized(&base_of(&link), table);
-            if merge::changed_fields(&base, &normalized(google, table)).is_empty() {
+            let (mut base, mut google) = (
+                normalized(&base_of(&link), table),
+                normalized(google, table),
+            );
+            base.memberships.clear();
+            google.memberships.clear();
+            if merge::changed_fields(&base, &google).is_empty() {
                 debug!(
                     href,
                     "deleted card: google's person is unchanged, deleting it"
@@ -548,12 +568,13 @@ impl<A: PeopleApi> SyncEngine<A> {
                 continue;
             };
             let edited = sent.as_ref().is_some_and(|sent| {
-                // Google's bookkeeping and the system groups it puts every contact in.
+                // Google's bookkeeping aside; labels are no edit that beats a delete.
                 let mut sent = sent.clone();
                 sent.metadata = google.metadata.clone();
-                keep_system_memberships(&mut sent, google, &[PersonField::Memberships]);
-                !merge::changed_fields(&normalized(&sent, table), &normalized(google, table))
-                    .is_empty()
+                let (mut sent, mut google) = (normalized(&sent, table), normalized(google, table));
+                sent.memberships.clear();
+                google.memberships.clear();
+                !merge::changed_fields(&sent, &google).is_empty()
             });
             if edited {
                 snap.local.pending_creates.remove(uid);
@@ -834,22 +855,23 @@ impl<A: PeopleApi> SyncEngine<A> {
             };
             if parsed.is_group() || group_hrefs.contains(&entry.href) {
                 new_group_cards.insert(entry.href.clone());
-                let members = parsed
-                    .properties()
-                    .into_iter()
-                    .filter(|p| p.name == "MEMBER" || p.name == "X-ADDRESSBOOKSERVER-MEMBER")
-                    .filter_map(|p| {
-                        let uid = p.value.strip_prefix("urn:uuid:").unwrap_or(&p.value);
-                        let href = by_uid.get(uid)?;
-                        Some(snap.links.get(*href)?.resource_name.clone())
-                    })
-                    .collect();
+                let (mut members, mut unlinked) = (BTreeSet::new(), BTreeSet::new());
+                for uid in member_uids(&parsed) {
+                    let Some(href) = by_uid.get(uid.as_str()) else {
+                        continue;
+                    };
+                    match snap.links.get(*href) {
+                        Some(link) => members.insert(link.resource_name.clone()),
+                        None => unlinked.insert(uid),
+                    };
+                }
                 snap.local.group_cards.push(GroupCardEdit {
                     href: entry.href.clone(),
                     name: parsed
                         .formatted_name()
                         .unwrap_or_else(|| entry.href.trim_end_matches(".vcf").to_owned()),
                     members,
+                    unlinked,
                 });
                 continue;
             }
@@ -907,9 +929,12 @@ impl<A: PeopleApi> SyncEngine<A> {
             .filter_map(|g| Some((g.group.resource_name.clone()?, g.clone())))
             .collect();
         // 1. The client's group changes.
+        let mut rewrites = Vec::new();
         for op in &plan.ops {
-            self.execute_group_push(op, snap, &mut groups, report)
-                .await?;
+            rewrites.extend(
+                self.execute_group_push(op, snap, &mut groups, report)
+                    .await?,
+            );
         }
         let table = GroupTable::new(
             groups
@@ -918,6 +943,9 @@ impl<A: PeopleApi> SyncEngine<A> {
         );
         // 2. Google's changes.
         self.execute_pulls(self.book(), plan, snap, remote, &table, report)?;
+        for resource in &rewrites {
+            self.rewrite_group_card(resource, &groups, snap)?;
+        }
         for op in &plan.ops {
             match op {
                 Op::GroupPull { resource, href } => {
@@ -1067,7 +1095,96 @@ impl<A: PeopleApi> SyncEngine<A> {
         if !creates.is_empty() {
             defer(self.push_creates(&creates, snap, &table, report).await)?;
         }
-        deferred.map_or(Ok(()), Err)
+        if let Some(e) = deferred {
+            return Err(e);
+        }
+        // 5. Group cards that list contacts new to Google, now that they are created.
+        for href in &plan.waiting_groups {
+            self.push_waiting_group_card(href, snap, &mut groups, report)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// A group card listing contacts created this round: their resource names are known now,
+    /// and the card's changes go to Google. A member still not in Google (its create waits)
+    /// keeps the card in the outbox for a later round.
+    async fn push_waiting_group_card(
+        &self,
+        href: &str,
+        snap: &Snapshot,
+        groups: &mut BTreeMap<String, GroupWithMembers>,
+        report: &mut SyncReport,
+    ) -> Result<(), SyncError> {
+        let Some(edit) = snap.local.group_cards.iter().find(|e| e.href == href) else {
+            return Ok(());
+        };
+        let Some(card) = self.store.card(self.user(), self.book(), href)? else {
+            return Ok(());
+        };
+        let Ok((parsed, _)) = vcard_map::parse_one(&card.vcard) else {
+            return Ok(());
+        };
+        let mut ready = GroupCardEdit {
+            href: href.to_owned(),
+            name: edit.name.clone(),
+            ..GroupCardEdit::default()
+        };
+        // Members created again this round (Google had deleted them) under new names.
+        let mut renamed = BTreeMap::new();
+        for uid in member_uids(&parsed) {
+            let Some(meta) = snap.metas.values().find(|m| m.uid == uid) else {
+                continue;
+            };
+            match self.store.link(self.user(), self.book(), &meta.href)? {
+                Some(link) => {
+                    if let Some(old) = snap.links.get(&meta.href)
+                        && old.resource_name != link.resource_name
+                    {
+                        renamed.insert(old.resource_name.clone(), link.resource_name.clone());
+                    }
+                    ready.members.insert(link.resource_name);
+                }
+                None if self
+                    .store
+                    .card(self.user(), self.book(), &meta.href)?
+                    .is_some() =>
+                {
+                    self.store.outbox_requeue(
+                        self.user(),
+                        self.book(),
+                        href,
+                        OutboxOp::Put {
+                            uid: card.uid.clone(),
+                        },
+                    )?;
+                    report.requeued.push(href.to_owned());
+                    return Ok(());
+                }
+                None => {}
+            }
+        }
+        // The group as last synced, its recreated members under their new names: a card
+        // that listed them then adds nothing by listing them still.
+        let known = snap
+            .local
+            .groups
+            .iter()
+            .find(|g| g.card_href.as_deref() == Some(href))
+            .map(|g| LocalGroup {
+                members: g
+                    .members
+                    .iter()
+                    .map(|m| renamed.get(m).unwrap_or(m).clone())
+                    .collect(),
+                ..g.clone()
+            });
+        for op in plan::group_card_ops(&ready, known.as_ref()) {
+            if let Some(resource) = self.execute_group_push(&op, snap, groups, report).await? {
+                self.rewrite_group_card(&resource, groups, snap)?;
+            }
+        }
+        Ok(())
     }
 
     async fn execute_group_push(
@@ -1076,7 +1193,7 @@ impl<A: PeopleApi> SyncEngine<A> {
         snap: &Snapshot,
         groups: &mut BTreeMap<String, GroupWithMembers>,
         report: &mut SyncReport,
-    ) -> Result<(), SyncError> {
+    ) -> Result<Option<String>, SyncError> {
         let refreshed = match op {
             Op::GroupCreate {
                 href,
@@ -1090,12 +1207,12 @@ impl<A: PeopleApi> SyncEngine<A> {
                             || e.kind == ApiErrorKind::Conflict =>
                     {
                         report.rejected.push(format!("group {href} {name:?}: {e}"));
-                        return Ok(());
+                        return Ok(None);
                     }
                     Err(e) => return Err(e.into()),
                 };
                 let Some(resource) = group.resource_name.clone() else {
-                    return Ok(());
+                    return Ok(None);
                 };
                 if !members.is_empty() {
                     self.api
@@ -1111,7 +1228,7 @@ impl<A: PeopleApi> SyncEngine<A> {
             }
             Op::GroupRename { resource, name } => {
                 let Some(current) = groups.get(resource) else {
-                    return Ok(());
+                    return Ok(None);
                 };
                 let group = self.api.rename_group(&current.group, name).await?;
                 Some((
@@ -1146,7 +1263,7 @@ impl<A: PeopleApi> SyncEngine<A> {
                     )
                     .await?;
                 let Some(current) = groups.get(resource) else {
-                    return Ok(());
+                    return Ok(None);
                 };
                 let mut members = current.members.clone();
                 members.extend(add.iter().cloned());
@@ -1161,20 +1278,58 @@ impl<A: PeopleApi> SyncEngine<A> {
             }
             _ => None,
         };
+        let mut rewrite = None;
         if let Some((resource, g)) = refreshed {
             if !matches!(op, Op::GroupCreate { .. }) {
-                let href = self
-                    .store
-                    .groups(self.user())?
-                    .into_iter()
-                    .find(|r| r.resource_name == resource)
-                    .and_then(|r| r.card_href);
-                self.write_group_card(&g, href.as_deref(), snap)?;
+                rewrite = Some(resource.clone());
             }
             groups.insert(resource, g);
             report.group_ops += 1;
         }
+        Ok(rewrite)
+    }
+
+    /// A card Google had deleted was created again as `new`: the groups' merge bases list it
+    /// under that name, so group cards that still list it do not add it as if new.
+    fn rename_group_member(&self, old: &str, new: &str) -> Result<(), SyncError> {
+        for record in self.store.groups(self.user())? {
+            let Some(href) = record.card_href else {
+                continue;
+            };
+            let Some(mut link) = self.store.link(self.user(), self.book(), &href)? else {
+                continue;
+            };
+            let Ok(mut base) = serde_json::from_slice::<ContactGroup>(&link.base) else {
+                continue;
+            };
+            let Some(member) = base.member_resource_names.iter_mut().find(|m| *m == old) else {
+                continue;
+            };
+            new.clone_into(member);
+            link.base = serde_json::to_vec(&base).unwrap_or_default();
+            self.store.set_link(self.user(), self.book(), &href, link)?;
+        }
         Ok(())
+    }
+
+    /// Writes the card of group `resource` as `groups` has it now. Written after the round's
+    /// pulls, so members Google added meanwhile have their cards and are listed.
+    fn rewrite_group_card(
+        &self,
+        resource: &str,
+        groups: &BTreeMap<String, GroupWithMembers>,
+        snap: &Snapshot,
+    ) -> Result<(), SyncError> {
+        let Some(g) = groups.get(resource) else {
+            return Ok(());
+        };
+        let href = self
+            .store
+            .groups(self.user())?
+            .into_iter()
+            .find(|r| r.resource_name == resource)
+            .and_then(|r| r.card_href);
+        self.write_group_card(g, href.as_deref(), snap)
     }
 
     /// Writes a group card (KIND:group with MEMBERs) and its record from Google's group.
@@ -1191,12 +1346,17 @@ impl<A: PeopleApi> SyncEngine<A> {
         let existing_uid = href.and_then(|h| snap.metas.get(h)).map(|m| m.uid.clone());
         let uid = existing_uid.unwrap_or_else(|| group_uid(&resource));
         let href = href.map_or_else(|| format!("{uid}.vcf"), str::to_owned);
+        // Members without a card here yet (not pulled, or a create not yet recognised) are
+        // left out of the card and of its base alike: the client cannot have removed them, and
+        // once they have cards the group differs from its base and is written again.
         let mut member_uids = Vec::new();
+        let mut listed = BTreeSet::new();
         for m in &g.members {
             if let Some(h) = self.store.href_for_resource(self.user(), self.book(), m)?
                 && let Some(meta) = self.store.card(self.user(), self.book(), &h)?
             {
                 member_uids.push(meta.uid);
+                listed.insert(m.clone());
             }
         }
         member_uids.sort();
@@ -1210,7 +1370,7 @@ impl<A: PeopleApi> SyncEngine<A> {
         }
         text.push_str("END:VCARD\r\n");
         let mut base = g.group.clone();
-        base.member_resource_names = g.members.iter().cloned().collect();
+        base.member_resource_names = listed.into_iter().collect();
         let link = GoogleLink {
             resource_name: resource.clone(),
             person_etag: g.group.etag.clone().unwrap_or_default(),
@@ -1638,8 +1798,18 @@ impl<A: PeopleApi> SyncEngine<A> {
         let persons = batch.iter().map(|(_, _, p)| p.clone()).collect();
         let created = self.api.create_all(persons).await?;
         for ((href, uid, sent), person) in batch.iter().zip(created) {
+            debug!(
+                href,
+                resource = person.resource_name.as_deref(),
+                "created in google"
+            );
             let etag = snap.metas.get(href).map(|m| m.etag.as_str());
             self.store_person(self.book(), href, &person, etag, table, Some(sent))?;
+            if let (Some(old), Some(new)) = (snap.links.get(href), &person.resource_name)
+                && old.resource_name != *new
+            {
+                self.rename_group_member(&old.resource_name, new)?;
+            }
             pending.remove(uid);
             report.created += 1;
         }

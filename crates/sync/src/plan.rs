@@ -47,11 +47,14 @@ pub struct OutboxItem {
 }
 
 /// A group card the client wrote: its name and the members it lists, as Google resource names.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GroupCardEdit {
     pub href: String,
     pub name: String,
     pub members: BTreeSet<String>,
+    /// Members (by UID) whose cards are not in Google yet: the card waits for their creates,
+    /// which come later in the round, and is planned then ([`group_card_ops`]).
+    pub unlinked: BTreeSet<String>,
 }
 
 /// A contact group as the store remembers it (last synced).
@@ -208,6 +211,9 @@ pub struct Plan {
     pub local_cards: usize,
     /// Linked cards before the sync (what Google holds of this book).
     pub remote_cards: usize,
+    /// Group cards listing contacts this round creates in Google (new, or created again after
+    /// Google deleted them): pushed after those creates, with the members' new resource names.
+    pub waiting_groups: Vec<String>,
 }
 
 /// The mass-delete guard's finding.
@@ -510,7 +516,24 @@ pub fn plan(book: &str, local: &LocalState, remote: &RemoteView, groups: &Remote
         }
     }
 
-    plan_groups(&mut ops, local, groups, &touched, &by_href);
+    // The resource names of cards created again: a group card listing them waits.
+    let recreated: BTreeSet<&str> = ops
+        .iter()
+        .filter_map(|op| match op {
+            Op::PushCreate { href, .. } => by_href.get(href.as_str())?.link.as_ref(),
+            _ => None,
+        })
+        .map(|l| l.resource_name.as_str())
+        .collect();
+    let waiting_groups: Vec<String> = local
+        .group_cards
+        .iter()
+        .filter(|e| {
+            !e.unlinked.is_empty() || e.members.iter().any(|m| recreated.contains(m.as_str()))
+        })
+        .map(|e| e.href.clone())
+        .collect();
+    plan_groups(&mut ops, local, groups, &touched, &by_href, &waiting_groups);
 
     Plan {
         book: book.to_owned(),
@@ -524,6 +547,7 @@ pub fn plan(book: &str, local: &LocalState, remote: &RemoteView, groups: &Remote
             .filter(|c| !c.group && c.link.is_some())
             .count()
             + local.deleted_links.len(),
+        waiting_groups,
     }
 }
 
@@ -538,12 +562,41 @@ fn push_update(ops: &mut Vec<Op>, local: &LocalState, href: &str, resource: &str
     }
 }
 
+/// What a group card the client wrote asks of Google, given the group it mirrors (if any).
+pub fn group_card_ops(edit: &GroupCardEdit, known: Option<&LocalGroup>) -> Vec<Op> {
+    let Some(g) = known else {
+        return vec![Op::GroupCreate {
+            href: edit.href.clone(),
+            name: edit.name.clone(),
+            members: edit.members.clone(),
+        }];
+    };
+    let mut ops = Vec::new();
+    if g.name != edit.name {
+        ops.push(Op::GroupRename {
+            resource: g.resource_name.clone(),
+            name: edit.name.clone(),
+        });
+    }
+    let add: BTreeSet<String> = edit.members.difference(&g.members).cloned().collect();
+    let remove: BTreeSet<String> = g.members.difference(&edit.members).cloned().collect();
+    if !add.is_empty() || !remove.is_empty() {
+        ops.push(Op::MembersModify {
+            resource: g.resource_name.clone(),
+            add,
+            remove,
+        });
+    }
+    ops
+}
+
 fn plan_groups(
     ops: &mut Vec<Op>,
     local: &LocalState,
     remote: &RemoteGroups,
     touched: &[&str],
     by_href: &BTreeMap<&str, &LocalCard>,
+    waiting: &[String],
 ) {
     let by_card: BTreeMap<&str, &LocalGroup> = local
         .groups
@@ -554,30 +607,11 @@ fn plan_groups(
     // Client side first: group cards written or deleted.
     for edit in &local.group_cards {
         client_touched.insert(edit.href.as_str());
-        match by_card.get(edit.href.as_str()) {
-            None => ops.push(Op::GroupCreate {
-                href: edit.href.clone(),
-                name: edit.name.clone(),
-                members: edit.members.clone(),
-            }),
-            Some(g) => {
-                if g.name != edit.name {
-                    ops.push(Op::GroupRename {
-                        resource: g.resource_name.clone(),
-                        name: edit.name.clone(),
-                    });
-                }
-                let add: BTreeSet<String> = edit.members.difference(&g.members).cloned().collect();
-                let remove: BTreeSet<String> =
-                    g.members.difference(&edit.members).cloned().collect();
-                if !add.is_empty() || !remove.is_empty() {
-                    ops.push(Op::MembersModify {
-                        resource: g.resource_name.clone(),
-                        add,
-                        remove,
-                    });
-                }
-            }
+        if !waiting.contains(&edit.href) {
+            ops.extend(group_card_ops(
+                edit,
+                by_card.get(edit.href.as_str()).copied(),
+            ));
         }
     }
     for href in touched {
@@ -712,6 +746,9 @@ impl fmt::Display for Plan {
         writeln!(f)?;
         for op in &self.ops {
             writeln!(f, "  {op}")?;
+        }
+        for href in &self.waiting_groups {
+            writeln!(f, "  group card    {href} (after the creates)")?;
         }
         Ok(())
     }

@@ -67,8 +67,9 @@ struct Expect {
     groups_contested: bool,
     client_groups_unsynced: bool,
     google_groups_unsynced: bool,
-    /// The user groups on the card the client deleted (what the bridge last synced).
-    groups_at_delete: Option<BTreeSet<String>>,
+    /// The client changed the contact's groups through a group card, not yet synced: a
+    /// CATEGORIES edit meanwhile is a second, concurrent change, and the two merge.
+    group_card_unsynced: bool,
 }
 
 struct World {
@@ -250,7 +251,8 @@ impl World {
         match rng.gen_range(0..100) {
             0..=14 => self.client_create(),
             15..=29 => self.client_edit(rng),
-            30..=34 => self.client_groups(rng),
+            30..=32 => self.client_groups(rng),
+            33..=34 => self.client_group_card(rng),
             35..=41 => self.client_delete(rng),
             42..=49 => self.google_create().await,
             50..=59 => self.google_edit(rng).await,
@@ -369,10 +371,95 @@ impl World {
         self.client_rewrite(&card, "CATEGORIES", line);
         self.note(format!("client puts {name} in {chosen:?}"));
         let expect = self.expect.entry(name).or_default();
-        expect.groups_contested = expect.google_groups_unsynced;
+        // A card that does not show the last group change yet (a group card's, or Google's,
+        // until a round pulls the contact) is edited from a stale view: the two merge.
+        let stale = expect
+            .groups
+            .as_ref()
+            .is_some_and(|g| *g != card_groups(&card));
+        expect.groups_contested =
+            expect.google_groups_unsynced || expect.group_card_unsynced || stale;
         expect.groups = Some(chosen);
         expect.client_groups_unsynced = true;
         expect.deleted = false;
+        expect.client_unsynced = true;
+    }
+
+    /// The client adds a contact to a user group's card (`MEMBER`), or takes it off, as Apple
+    /// Contacts and other KIND:group clients do.
+    fn client_group_card(&mut self, rng: &mut StdRng) {
+        let Some(card) = self.contact_cards().choose(rng).cloned() else {
+            return;
+        };
+        let name = Self::card_name(&card);
+        let group = *GROUPS.choose(rng).expect("groups");
+        let Some(group_card) = self
+            .store
+            .cards(USER, BookName::Contacts)
+            .expect("cards")
+            .into_iter()
+            .find(|c| is_group(&c.vcard) && values(&c.vcard, "FN") == [group])
+        else {
+            return;
+        };
+        let member = format!("urn:uuid:{}", card.uid);
+        let mut members = values(&group_card.vcard, "MEMBER");
+        let mut now = card_groups(&card);
+        let listed = members.contains(&member);
+        let unsynced = self
+            .expect
+            .get(&name)
+            .is_some_and(|e| e.client_groups_unsynced);
+        if listed != now.contains(group) || unsynced {
+            // The client's two forms disagree until a round settles them; not this step's case.
+            return;
+        }
+        if listed {
+            members.retain(|m| *m != member);
+            now.remove(group);
+        } else {
+            members.push(member);
+            now.insert(group.to_owned());
+        }
+        let mut out = String::new();
+        for line in lines(&group_card.vcard) {
+            if property(&line) == "MEMBER" {
+                continue;
+            }
+            if line.eq_ignore_ascii_case("END:VCARD") {
+                for m in &members {
+                    let _ = write!(out, "MEMBER:{m}\r\n");
+                }
+            }
+            let _ = write!(out, "{line}\r\n");
+        }
+        self.store
+            .client_put(
+                USER,
+                BookName::Contacts,
+                ClientPut {
+                    href: group_card.href.clone(),
+                    uid: group_card.uid.clone(),
+                    vcard: out.into_bytes(),
+                    if_match: Some(group_card.etag.clone()),
+                    if_none_match_any: false,
+                },
+            )
+            .expect("client group card change");
+        self.note(format!("client's {group} card puts {name} in {now:?}"));
+        let expect = self.expect.entry(name).or_default();
+        if expect.deleted {
+            // Deleted in Google: a label change does not bring the contact back (if a client
+            // edit does, the card's groups come with it).
+            expect.groups = None;
+            expect.group_card_unsynced = true;
+            return;
+        }
+        // Another group card's change, not yet synced, is not on the card: the two merge.
+        expect.groups_contested = expect.google_groups_unsynced || expect.group_card_unsynced;
+        expect.groups = Some(now);
+        expect.client_groups_unsynced = true;
+        expect.group_card_unsynced = true;
         expect.client_unsynced = true;
     }
 
@@ -413,15 +500,10 @@ impl World {
         self.note(format!("google puts {name} in {now:?}"));
         let expect = self.expect.entry(name).or_default();
         expect.groups_contested = expect.client_groups_unsynced;
-        if expect.groups_at_delete.as_ref() == Some(&now) {
-            // Google's side is back where the client deleted it: the delete may go through,
-            // or meet the changes in between.
-            expect.deleted = true;
-            expect.may_return = true;
+        if expect.deleted {
+            // A label change does not bring back a contact the client deleted.
             expect.groups = None;
         } else {
-            // A change beats the client's delete.
-            expect.deleted = false;
             expect.groups = Some(now);
         }
         expect.google_groups_unsynced = true;
@@ -472,12 +554,6 @@ impl World {
         expect.email = None;
         // Whatever comes back comes with the other side's groups.
         expect.groups = None;
-        // The groups the delete saw, unless the client had just changed them: a Google group
-        // change that ends where it started is no edit, and does not stop the delete.
-        expect.groups_at_delete = (!expect.client_groups_unsynced).then(|| card_groups(&card));
-        if expect.client_groups_unsynced {
-            expect.may_return = true;
-        }
     }
 
     /// Runs `f` as Google's other device, the faults switched off for it.
@@ -536,7 +612,6 @@ impl World {
         let expect = self.expect.entry(name).or_default();
         expect.note = Some(note);
         expect.deleted = false;
-        expect.groups_at_delete = None;
         expect.google_unsynced = true;
     }
 
@@ -581,7 +656,7 @@ impl World {
                         expect.google_unsynced = false;
                         expect.client_groups_unsynced = false;
                         expect.google_groups_unsynced = false;
-                        expect.groups_at_delete = None;
+                        expect.group_card_unsynced = false;
                     }
                 }
             }

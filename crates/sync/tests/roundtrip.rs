@@ -84,6 +84,27 @@ impl Rig {
         assert!(self.cards().is_empty(), "nothing came back: {report}");
     }
 
+    /// The client rewrites a group card; two rounds settle it.
+    async fn rewrite_group_card(&self, group: &store::Card, vcard: Vec<u8>) -> sync::SyncReport {
+        self.store
+            .client_put(
+                USER,
+                BookName::Contacts,
+                ClientPut {
+                    href: group.href.clone(),
+                    uid: group.uid.clone(),
+                    vcard,
+                    if_match: Some(group.etag.clone()),
+                    if_none_match_any: false,
+                },
+            )
+            .expect("client put");
+        let report = self.sync().await;
+        assert!(report.rejected.is_empty(), "{report}");
+        self.sync().await;
+        report
+    }
+
     /// A user group made in Google, by its resource name.
     async fn group(&self, name: &str) -> String {
         self.client
@@ -738,25 +759,83 @@ async fn a_contact_taken_off_its_only_label_by_a_group_card_leaves_it() {
         emptied.len() < group.vcard.len(),
         "the group card lists Ida"
     );
-    rig.store
-        .client_put(
-            USER,
-            BookName::Contacts,
-            ClientPut {
-                href: group.href.clone(),
-                uid: group.uid.clone(),
-                vcard: emptied.into_bytes(),
-                if_match: Some(group.etag.clone()),
-                if_none_match_any: false,
-            },
-        )
-        .expect("client put");
-    let report = rig.sync().await;
-    assert!(report.rejected.is_empty(), "{report}");
-    rig.sync().await;
+    rig.rewrite_group_card(&group, emptied.into_bytes()).await;
     let person = rig.emulator.emulator.persons(TOKEN).remove(0);
     let groups: Vec<&str> = person.group_resource_names().collect();
     assert_eq!(groups, ["contactGroups/myContacts"]);
     let (served, _) = rig.served();
     assert!(!served.contains("Family"), "{served}");
+}
+
+/// The client's group card, rewritten with `members` (UIDs) as its MEMBER lines.
+fn with_members(group: &store::Card, members: &[&str]) -> Vec<u8> {
+    let mut out = String::new();
+    for line in String::from_utf8_lossy(&group.vcard).split_inclusive("\r\n") {
+        if line.starts_with("MEMBER:") {
+            continue;
+        }
+        if line.starts_with("END:VCARD") {
+            for m in members {
+                out.push_str(&format!("MEMBER:urn:uuid:{m}\r\n"));
+            }
+        }
+        out.push_str(line);
+    }
+    out.into_bytes()
+}
+
+#[tokio::test]
+async fn a_group_card_listing_a_card_created_in_the_same_round_puts_it_in_the_group() {
+    let rig = rig(Seed::None).await;
+    let family = rig.group("Family").await;
+    rig.sync().await;
+    // A client creates a contact and adds it to the group card before any round ran.
+    rig.put(
+        "jo.vcf",
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:uid-jo\r\nFN:Jo\r\nN:Jo;;;;\r\nEND:VCARD\r\n",
+        None,
+    );
+    let group = rig.group_cards().remove(0);
+    let report = rig
+        .rewrite_group_card(&group, with_members(&group, &["uid-jo"]))
+        .await;
+    let person = rig.emulator.emulator.persons(TOKEN).remove(0);
+    assert!(
+        person.group_resource_names().any(|g| g == family),
+        "{report}"
+    );
+    let group = rig.group_cards().remove(0);
+    assert!(
+        String::from_utf8_lossy(&group.vcard).contains("MEMBER:urn:uuid:uid-jo"),
+        "the group card still lists the contact"
+    );
+}
+
+#[tokio::test]
+async fn a_label_change_in_google_does_not_bring_back_a_card_the_client_deleted() {
+    let rig = rig(Seed::None).await;
+    let family = rig.group("Family").await;
+    rig.put(
+        "kim.vcf",
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:uid-kim\r\nFN:Kim\r\nN:Kim;;;;\r\nEND:VCARD\r\n",
+        None,
+    );
+    rig.sync().await;
+    let (_, etag) = rig.served();
+    rig.store
+        .client_delete(USER, BookName::Contacts, "kim.vcf", Some(&etag))
+        .expect("delete");
+    // Before the delete reaches Google, another device labels the contact.
+    let resource = rig.emulator.emulator.persons(TOKEN)[0]
+        .resource_name
+        .clone()
+        .expect("a resource name");
+    rig.client
+        .modify_group_members(&family, &[resource], &[])
+        .await
+        .expect("members.modify");
+    let report = rig.sync().await;
+    rig.sync().await;
+    assert!(rig.google_names().is_empty(), "deleted in Google: {report}");
+    assert!(rig.cards().is_empty(), "not back on the client: {report}");
 }

@@ -342,11 +342,13 @@ fn groups_both_ways() {
                 href: "g-friends.vcf".into(),
                 name: "Close friends".into(),
                 members: members(&["people/c2", "people/c3"]),
+                ..GroupCardEdit::default()
             },
             GroupCardEdit {
                 href: "g-new.vcf".into(),
                 name: "New".into(),
                 members: members(&["people/c1"]),
+                ..GroupCardEdit::default()
             },
         ],
         ..LocalState::default()
