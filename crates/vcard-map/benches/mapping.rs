@@ -1,4 +1,5 @@
-//! Throughput of vCard → Person (parse and map) and Person → vCard on 10,000 realistic cards.
+//! Throughput of vCard → Person (parse and map, and each step alone) and Person → vCard on
+//! 10,000 realistic cards.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use vcard_map::{GroupTable, Version, card_to_person, parse, person_to_vcard};
@@ -53,16 +54,26 @@ fn card(i: usize) -> String {
 fn bench(c: &mut Criterion) {
     let groups = GroupTable::default();
     let body: String = (0..CARDS).map(card).collect();
-    let persons: Vec<people::Person> = parse(body.as_bytes())
+    let cards: Vec<vcard_map::Card> = parse(body.as_bytes())
         .cards
-        .iter()
-        .map(|c| card_to_person(&c.as_ref().expect("bench cards parse").0, &groups))
+        .into_iter()
+        .map(|c| c.expect("bench cards parse").0)
         .collect();
+    let persons: Vec<people::Person> = cards.iter().map(|c| card_to_person(c, &groups)).collect();
     assert_eq!(persons.len(), CARDS);
 
     let mut g = c.benchmark_group("mapping");
     g.throughput(Throughput::Elements(CARDS as u64));
     g.sample_size(10);
+    g.bench_function("parse", |b| b.iter(|| parse(body.as_bytes())));
+    g.bench_function("card_to_person", |b| {
+        b.iter(|| {
+            cards
+                .iter()
+                .map(|card| card_to_person(card, &groups))
+                .collect::<Vec<_>>()
+        })
+    });
     g.bench_function("vcard_to_person", |b| {
         b.iter(|| {
             let parsed = parse(body.as_bytes());

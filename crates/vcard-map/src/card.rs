@@ -1,5 +1,6 @@
 //! The parsed vCard: a version-neutral list of content lines, with accessors for CardDAV filters.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
@@ -75,6 +76,26 @@ pub(crate) enum Value {
         media_type: Option<String>,
         data: Vec<u8>,
     },
+}
+
+impl Value {
+    /// The value as one string (see [`Property::value`]), borrowed when it is a single text.
+    pub fn joined(&self) -> Cow<'_, str> {
+        match self {
+            Value::Text(s) => Cow::Borrowed(s),
+            Value::List(items) => Cow::Owned(items.join(",")),
+            Value::Parts(parts) => Cow::Owned(
+                parts
+                    .iter()
+                    .map(|p| p.join(","))
+                    .collect::<Vec<_>>()
+                    .join(";"),
+            ),
+            Value::Binary { data, .. } => {
+                Cow::Owned(base64::engine::general_purpose::STANDARD.encode(data))
+            }
+        }
+    }
 }
 
 /// One content line: optional group, upper-case name, parameters and value.
@@ -203,16 +224,7 @@ impl Prop {
 
     /// The value as one string (see [`Property::value`]).
     pub fn value_string(&self) -> String {
-        match &self.value {
-            Value::Text(s) => s.clone(),
-            Value::List(items) => items.join(","),
-            Value::Parts(parts) => parts
-                .iter()
-                .map(|p| p.join(","))
-                .collect::<Vec<_>>()
-                .join(";"),
-            Value::Binary { data, .. } => base64::engine::general_purpose::STANDARD.encode(data),
-        }
+        self.value.joined().into_owned()
     }
 
     /// Component `i` of a structured value, items joined with `,`.

@@ -10,6 +10,8 @@
 //!   lines the mapping generates for the entry; the original lines replace them only while the
 //!   entry still generates exactly those lines, so an edit in Google always wins.
 
+use std::borrow::Cow;
+
 use crate::card::{Prop, Value, Version};
 
 /// The clientData key holding the card's UID.
@@ -28,9 +30,9 @@ pub(crate) fn orig_key(field: &str, fingerprint: &str) -> String {
     format!("{ORIG_PREFIX}{field}.{fingerprint}")
 }
 
-/// A stable 64-bit FNV-1a hash of the entry's properties without their groups, in hex;
-/// `occurrence` tells identical entries of one field apart.
-pub(crate) fn fingerprint(props: &[Prop], occurrence: usize) -> String {
+/// A stable 64-bit FNV-1a hash of the entry's properties without their groups (written in hex
+/// by [`fingerprint_text`]).
+pub(crate) fn fingerprint(props: &[Prop]) -> u64 {
     let mut h = Fnv(0xcbf2_9ce4_8422_2325);
     for p in props {
         h.write(p.name.as_bytes(), 0x1d);
@@ -56,10 +58,16 @@ pub(crate) fn fingerprint(props: &[Prop], occurrence: usize) -> String {
         }
         h.write(b"", b'\n');
     }
+    h.0
+}
+
+/// The fingerprint in a key: the hash in hex; `occurrence` tells identical entries of one field
+/// apart.
+pub(crate) fn fingerprint_text(hash: u64, occurrence: usize) -> String {
     if occurrence == 0 {
-        format!("{:016x}", h.0)
+        format!("{hash:016x}")
     } else {
-        format!("{:016x}-{occurrence}", h.0)
+        format!("{hash:016x}-{occurrence}")
     }
 }
 
@@ -67,10 +75,15 @@ struct Fnv(u64);
 
 impl Fnv {
     fn write(&mut self, bytes: &[u8], end: u8) {
-        for &b in bytes.iter().chain([&end]) {
-            self.0 ^= u64::from(b);
-            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        for &b in bytes {
+            self.byte(b);
         }
+        self.byte(end);
+    }
+
+    fn byte(&mut self, b: u8) {
+        self.0 ^= u64::from(b);
+        self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
     }
 }
 
@@ -80,8 +93,15 @@ pub(crate) fn line_of(p: &Prop) -> String {
 }
 
 /// Several properties as content lines joined by `\n` (a content line never holds one).
-pub(crate) fn lines_of(props: &[Prop]) -> String {
-    props.iter().map(line_of).collect::<Vec<_>>().join("\n")
+pub(crate) fn lines_of<'a>(props: impl IntoIterator<Item = &'a Prop>) -> String {
+    let mut out = String::new();
+    for (i, p) in props.into_iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        crate::write::render(&mut out, p, Version::V4);
+    }
+    out
 }
 
 /// Content lines read back (see [`line_of`] and [`lines_of`]); `None` when unreadable.
@@ -115,56 +135,92 @@ pub(crate) fn props_of_many(values: &[&str]) -> Vec<Option<Vec<Prop>>> {
     values.iter().map(|v| props_of(v)).collect()
 }
 
+/// A property as [`same_props`] compares it: the group it is compared under (`None` for a
+/// group no other line shares), and the property.
+pub(crate) type Compared<'a> = (Option<&'a str>, &'a Prop);
+
 /// Whether two lists of properties say the same, ignoring parameter order and case, the order
 /// of the properties and trailing empty components of structured values.
-pub(crate) fn same_props(a: &[Prop], b: &[Prop]) -> bool {
+pub(crate) fn same_props(a: &[Compared<'_>], b: &[Compared<'_>]) -> bool {
     if a.len() != b.len() {
         return false;
     }
-    if a.iter().zip(b).all(|(p, q)| p == q) {
+    if a.iter().zip(b).all(|(p, q)| identical(p, q)) {
         return true;
     }
-    let mut a: Vec<_> = a.iter().map(normal).collect();
-    let mut b: Vec<_> = b.iter().map(normal).collect();
-    a.sort();
-    b.sort();
-    a == b
+    // the same multiset: every class of equivalent properties is as large on both sides
+    a.iter().all(|p| {
+        let count = |side: &[Compared<'_>]| side.iter().filter(|q| equivalent(p, q)).count();
+        let in_b = count(b);
+        in_b > 0 && count(a) == in_b
+    })
 }
 
-type Normal = (String, String, Vec<(String, Vec<String>)>, String);
+fn identical((g, p): &Compared<'_>, (h, q): &Compared<'_>) -> bool {
+    g == h && p.name == q.name && p.params == q.params && p.value == q.value
+}
 
-fn normal(p: &Prop) -> Normal {
-    let mut params: Vec<(String, Vec<String>)> = p
-        .params
-        .iter()
-        .map(|(n, v)| {
-            let mut v: Vec<String> = v.iter().map(|v| v.to_ascii_lowercase()).collect();
-            v.sort();
-            v.dedup();
-            (n.clone(), v)
-        })
-        .collect();
-    params.sort();
-    let value = match &p.value {
-        Value::Parts(parts) => {
-            let mut parts = parts.clone();
-            while parts.len() > 1 && parts.last().is_some_and(|c| c.iter().all(String::is_empty)) {
-                parts.pop();
-            }
-            Prop {
-                value: Value::Parts(parts),
-                ..p.clone()
-            }
-            .value_string()
-        }
-        _ => p.value_string(),
+/// Whether two properties say the same (see [`same_props`]): groups compared case-insensitively
+/// (a generated group as the itemN it will be written as), parameters as sets of
+/// case-insensitive values, values as strings without trailing empty components.
+fn equivalent((g, p): &Compared<'_>, (h, q): &Compared<'_>) -> bool {
+    fn group(g: Option<&str>) -> &str {
+        g.unwrap_or("")
+            .trim_start_matches(crate::from_person::PLACEHOLDER)
+    }
+    p.name == q.name
+        && group(*g).eq_ignore_ascii_case(group(*h))
+        && same_params(&p.params, &q.params)
+        && same_value(&p.value, &q.value)
+}
+
+type Param = (String, Vec<String>);
+
+/// The same parameters as a multiset, each one's values compared as a case-insensitive set.
+fn same_params(a: &[Param], b: &[Param]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let same = |(n, v): &Param, (m, w): &Param| {
+        let within = |x: &[String], y: &[String]| {
+            x.iter()
+                .all(|s| y.iter().any(|t| s.eq_ignore_ascii_case(t)))
+        };
+        n == m && within(v, w) && within(w, v)
     };
-    // a generated group is compared as the itemN it will be written as
-    let group = p
-        .group
-        .as_deref()
-        .unwrap_or("")
-        .trim_start_matches(crate::from_person::PLACEHOLDER)
-        .to_ascii_lowercase();
-    (group, p.name.clone(), params, value)
+    a.iter().all(|p| {
+        let count = |side: &[Param]| side.iter().filter(|q| same(p, q)).count();
+        let in_b = count(b);
+        in_b > 0 && count(a) == in_b
+    })
+}
+
+/// The same value as a string, trailing empty components of a structured value aside.
+fn same_value(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Text(s), Value::Text(t)) => s == t,
+        (Value::Parts(x), Value::Parts(y)) if trimmed(x) == trimmed(y) => true,
+        _ => normal_value(a) == normal_value(b),
+    }
+}
+
+fn trimmed(parts: &[Vec<String>]) -> &[Vec<String>] {
+    let mut parts = parts;
+    while parts.len() > 1 && parts.last().is_some_and(|c| c.iter().all(String::is_empty)) {
+        parts = &parts[..parts.len() - 1];
+    }
+    parts
+}
+
+fn normal_value(value: &Value) -> Cow<'_, str> {
+    match value {
+        Value::Parts(parts) => Cow::Owned(
+            trimmed(parts)
+                .iter()
+                .map(|p| p.join(","))
+                .collect::<Vec<_>>()
+                .join(";"),
+        ),
+        other => other.joined(),
+    }
 }

@@ -14,6 +14,8 @@
 //! Every parsed card is first brought to the 4.0 form ([`to_v4`]); the 3.0 writer then applies
 //! [`to_v3`]. Groups are kept so that `to_v3(to_v4(card))` gives back the same `itemN` names.
 
+use std::borrow::{Borrow, Cow};
+
 use crate::card::{Prop, Value};
 
 pub(crate) const ANNIVERSARY_LABEL: &str = "_$!<Anniversary>!$_";
@@ -78,19 +80,26 @@ fn related_for_label(label: &str) -> Option<&'static str> {
         .find(|t| label_for_related(t) == label)
 }
 
-fn label_of<'a>(props: &'a [Prop], group: &Option<String>) -> Option<(usize, &'a str)> {
+fn label_of<'a, P: Borrow<Prop>>(
+    props: &'a [P],
+    group: &Option<String>,
+) -> Option<(usize, &'a str)> {
     let group = group.as_ref()?;
-    props.iter().enumerate().find_map(|(i, p)| match &p.value {
-        Value::Text(s)
-            if p.name == "X-ABLABEL"
-                && p.group
-                    .as_ref()
-                    .is_some_and(|g| g.eq_ignore_ascii_case(group)) =>
-        {
-            Some((i, s.as_str()))
-        }
-        _ => None,
-    })
+    props
+        .iter()
+        .enumerate()
+        .find_map(|(i, p)| match &p.borrow().value {
+            Value::Text(s)
+                if p.borrow().name == "X-ABLABEL"
+                    && p.borrow()
+                        .group
+                        .as_ref()
+                        .is_some_and(|g| g.eq_ignore_ascii_case(group)) =>
+            {
+                Some((i, s.as_str()))
+            }
+            _ => None,
+        })
 }
 
 fn group_size(props: &[Prop], group: &str) -> usize {
@@ -105,12 +114,13 @@ fn group_size(props: &[Prop], group: &str) -> usize {
 }
 
 /// A fresh `itemN` name not used in `props`.
-pub(crate) fn fresh_group(props: &[Prop], taken: &mut u32) -> String {
+pub(crate) fn fresh_group<P: Borrow<Prop>>(props: &[P], taken: &mut u32) -> String {
     loop {
         *taken += 1;
         let name = format!("item{taken}");
         if !props.iter().any(|p| {
-            p.group
+            p.borrow()
+                .group
                 .as_ref()
                 .is_some_and(|g| g.eq_ignore_ascii_case(&name))
         }) {
@@ -166,15 +176,39 @@ fn extended_date(s: &str) -> String {
     t.to_string()
 }
 
-/// The whole card in 4.0 conventions.
-pub(crate) fn to_v4(input: &[Prop]) -> Vec<Prop> {
-    let mut props: Vec<Prop> = input.to_vec();
-    let mut drop = vec![false; props.len()];
-    let mut has_anniversary = props.iter().any(|p| p.name == "ANNIVERSARY");
+/// Whether [`to_v4`] may rewrite `p` (a line it leaves alone is not copied).
+fn v4_rewrites(p: &Prop) -> bool {
+    p.param("TYPE")
+        .is_some_and(|v| v.iter().any(|t| t.eq_ignore_ascii_case("pref")))
+        || matches!(
+            p.name.as_str(),
+            "X-ADDRESSBOOKSERVER-KIND"
+                | "X-ADDRESSBOOKSERVER-MEMBER"
+                | "X-ABRELATEDNAMES"
+                | "X-GENDER"
+        )
+        || DATE_PROPS.contains(&p.name.as_str())
+        || (p.name.starts_with("X-") && IM_SERVICES.iter().any(|(.., x)| *x == p.name))
+}
 
-    for i in 0..props.len() {
-        // taken out while it is rewritten: lookups below see the other lines only
-        let mut p = std::mem::replace(&mut props[i], Prop::text("", ""));
+/// The whole card in 4.0 conventions; the lines that need no change are borrowed.
+pub(crate) fn to_v4(input: &[Prop]) -> Vec<Cow<'_, Prop>> {
+    let mut props: Vec<Cow<'_, Prop>> = Vec::with_capacity(input.len());
+    let mut drop = vec![false; input.len()];
+    let mut has_anniversary = input.iter().any(|p| p.name == "ANNIVERSARY");
+    // the label of a group can go when it is the only other line of the group
+    let label_alone = |p: &Prop| {
+        p.group
+            .as_deref()
+            .is_some_and(|g| group_size(input, g) == 2)
+    };
+
+    for original in input {
+        if !v4_rewrites(original) {
+            props.push(Cow::Borrowed(original));
+            continue;
+        }
+        let mut p = original.clone();
         if p.remove_type("pref") && p.param("PREF").is_none() {
             p.add_param("PREF", "1");
         }
@@ -185,15 +219,12 @@ pub(crate) fn to_v4(input: &[Prop]) -> Vec<Prop> {
             }
             "X-ADDRESSBOOKSERVER-MEMBER" => p.name = "MEMBER".into(),
             "X-ABDATE" if !has_anniversary => {
-                if let Some((li, label)) = label_of(&props, &p.group)
+                if let Some((li, label)) = label_of(input, &p.group)
                     && label.eq_ignore_ascii_case(ANNIVERSARY_LABEL)
                 {
                     p.name = "ANNIVERSARY".into();
                     has_anniversary = true;
-                    if p.group
-                        .as_deref()
-                        .is_some_and(|g| group_size(&props, g) == 1)
-                    {
+                    if label_alone(&p) {
                         drop[li] = true;
                     }
                 }
@@ -201,14 +232,11 @@ pub(crate) fn to_v4(input: &[Prop]) -> Vec<Prop> {
             "X-ABRELATEDNAMES" => {
                 p.name = "RELATED".into();
                 p.add_param("VALUE", "text");
-                if let Some((li, label)) = label_of(&props, &p.group)
+                if let Some((li, label)) = label_of(input, &p.group)
                     && let Some(t) = related_for_label(label)
                 {
                     p.add_param("TYPE", t);
-                    if p.group
-                        .as_deref()
-                        .is_some_and(|g| group_size(&props, g) == 1)
-                    {
+                    if label_alone(&p) {
                         drop[li] = true;
                     }
                 }
@@ -253,7 +281,7 @@ pub(crate) fn to_v4(input: &[Prop]) -> Vec<Prop> {
             }
             p.value = Value::Text(v);
         }
-        props[i] = p;
+        props.push(Cow::Owned(p));
     }
     props
         .into_iter()
@@ -262,12 +290,27 @@ pub(crate) fn to_v4(input: &[Prop]) -> Vec<Prop> {
         .collect()
 }
 
-/// A 4.0-form card (see [`to_v4`]) in 3.0 conventions.
-pub(crate) fn to_v3(input: &[Prop]) -> Vec<Prop> {
-    let mut out: Vec<Prop> = Vec::with_capacity(input.len() + 2);
+/// Whether [`to_v3`] may rewrite `p` (a line it leaves alone is not copied).
+fn v3_rewrites(p: &Prop) -> bool {
+    p.first_param("PREF") == Some("1")
+        || matches!(
+            p.name.as_str(),
+            "KIND" | "MEMBER" | "ANNIVERSARY" | "RELATED" | "GENDER" | "IMPP" | "REV"
+        )
+        || DATE_PROPS.contains(&p.name.as_str())
+}
+
+/// A 4.0-form card (see [`to_v4`]) in 3.0 conventions; the lines that need no change are
+/// borrowed.
+pub(crate) fn to_v3<'a>(input: &'a [Cow<'_, Prop>]) -> Vec<Cow<'a, Prop>> {
+    let mut out: Vec<Cow<'a, Prop>> = Vec::with_capacity(input.len() + 2);
     let mut counter = 0u32;
-    for p in input {
-        let mut p = p.clone();
+    for original in input {
+        if !v3_rewrites(original) {
+            out.push(Cow::Borrowed(&**original));
+            continue;
+        }
+        let mut p = Prop::clone(original);
         if p.first_param("PREF") == Some("1") {
             p.remove_param("PREF");
             p.add_param("TYPE", "pref");
@@ -359,10 +402,12 @@ pub(crate) fn to_v3(input: &[Prop]) -> Vec<Prop> {
                     g
                 }
             };
-            out.push(p);
-            out.push(Prop::text("X-ABLABEL", label).with_group(Some(group)));
+            out.push(Cow::Owned(p));
+            out.push(Cow::Owned(
+                Prop::text("X-ABLABEL", label).with_group(Some(group)),
+            ));
         } else {
-            out.push(p);
+            out.push(Cow::Owned(p));
         }
     }
     out

@@ -49,21 +49,22 @@ impl Gen {
         if metadata.and_then(|m| m.primary) == Some(true) {
             main.add_param("PREF", "1");
         }
-        let mut companions = Vec::new();
+        let mut companion = None;
         if let Some(t) = t {
             let (types, label) = write_type(t, kind);
             for ty in types {
-                main.add_param("TYPE", ty);
+                main.add_param("TYPE", *ty);
             }
             if let Some(label) = label {
                 if main.group.is_none() {
                     main.group = self.placeholder();
                 }
-                companions.push(Prop::text("X-ABLABEL", label).with_group(main.group.clone()));
+                companion = Some(Prop::text("X-ABLABEL", label).with_group(main.group.clone()));
             }
         }
-        let mut props = vec![main];
-        props.extend(companions);
+        let mut props = Vec::with_capacity(2);
+        props.push(main);
+        props.extend(companion);
         props
     }
 
@@ -571,19 +572,24 @@ pub(crate) fn generate(person: &Person, groups: &GroupTable) -> Vec<Generated> {
     g.out
 }
 
-/// The fingerprint of each generated entry (see [`client_data::fingerprint`]).
-pub(crate) fn fingerprints(generated: &[Generated]) -> Vec<String> {
-    let mut seen: Vec<(&'static str, String)> = Vec::with_capacity(generated.len());
+/// The fingerprint of each generated entry (see [`client_data::fingerprint`]) with its
+/// occurrence among the field's identical entries (see [`client_data::fingerprint_text`]).
+pub(crate) fn fingerprints(generated: &[Generated]) -> Vec<(u64, usize)> {
+    let hashes: Vec<u64> = generated
+        .iter()
+        .map(|g| client_data::fingerprint(&g.props))
+        .collect();
     generated
         .iter()
-        .map(|g| {
-            let base = client_data::fingerprint(&g.props, 0);
-            let occurrence = seen
+        .zip(&hashes)
+        .enumerate()
+        .map(|(i, (g, &hash))| {
+            let occurrence = generated[..i]
                 .iter()
-                .filter(|(f, b)| *f == g.field && *b == base)
+                .zip(&hashes)
+                .filter(|(h, other)| h.field == g.field && **other == hash)
                 .count();
-            seen.push((g.field, base));
-            client_data::fingerprint(&g.props, occurrence)
+            (hash, occurrence)
         })
         .collect()
 }
@@ -629,7 +635,8 @@ pub(crate) fn person_to_card(person: &Person, groups: &GroupTable) -> Card {
 
     let fingerprints = fingerprints(&generated);
     let mut props: Vec<Prop> = Vec::new();
-    for (entry, fp) in generated.into_iter().zip(fingerprints) {
+    for (entry, (hash, occurrence)) in generated.into_iter().zip(fingerprints) {
+        let fp = client_data::fingerprint_text(hash, occurrence);
         let key = format!("{}.{fp}", entry.field);
         match origs.iter().find(|(k, _)| *k == key) {
             Some((_, orig)) => {

@@ -133,7 +133,7 @@ pub(crate) fn read_type(p: &Prop, label: Option<&str>, kind: Kind) -> Option<Str
 }
 
 /// How Google type `t` is written: TYPE values, or a label.
-pub(crate) fn write_type(t: &str, kind: Kind) -> (Vec<&'static str>, Option<String>) {
+pub(crate) fn write_type(t: &str, kind: Kind) -> (&'static [&'static str], Option<String>) {
     let types: &[&'static str] = match (kind, t) {
         (Kind::Phone, "home") => &["home"],
         (Kind::Phone, "work") => &["work"],
@@ -151,9 +151,9 @@ pub(crate) fn write_type(t: &str, kind: Kind) -> (Vec<&'static str>, Option<Stri
         _ => &[],
     };
     if types.is_empty() {
-        (Vec::new(), Some(label_for(t)))
+        (&[], Some(label_for(t)))
     } else {
-        (types.to_vec(), None)
+        (types, None)
     }
 }
 

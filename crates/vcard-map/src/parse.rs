@@ -6,6 +6,8 @@
 //! `QUOTED-PRINTABLE` parameter as `ENCODING=QUOTED-PRINTABLE`, and drop (with a diagnostic)
 //! lines that are not content lines — calcard would drop those silently.
 
+use std::borrow::Cow;
+
 use calcard::common::IanaString as _;
 use calcard::vcard::{VCardEntry, VCardParameterValue, VCardProperty, VCardValue, VCardValueType};
 use calcard::{Entry, Parser};
@@ -20,10 +22,11 @@ pub struct Parsed {
     pub cards: Vec<Result<(Card, Vec<Diagnostic>), CardError>>,
 }
 
-/// A logical (unfolded) line with the 1-based number of its first physical line.
-struct Line {
+/// A logical (unfolded) line with the 1-based number of its first physical line; borrowed from
+/// the input when it needed no change.
+struct Line<'a> {
     number: usize,
-    text: String,
+    text: Cow<'a, str>,
 }
 
 /// Reads one or many cards, leniently (2.1/3.0/4.0, folding, quoted-printable, charsets, base64).
@@ -31,8 +34,11 @@ pub fn parse(bytes: &[u8]) -> Parsed {
     let lines = logical_lines(bytes);
     let mut cards = Vec::new();
     let mut pending: Vec<Diagnostic> = Vec::new();
-    let mut current: Option<(usize, Vec<Line>, Vec<Diagnostic>)> = None;
+    let mut current: Option<(usize, Vec<Line<'_>>, Vec<Diagnostic>)> = None;
     let mut nested = 0usize;
+    // the text handed to calcard and the lines of a card, reused from card to card
+    let mut scratch = String::new();
+    let mut spare: Vec<Line<'_>> = Vec::new();
 
     for line in lines {
         let mut finished = false;
@@ -45,7 +51,8 @@ pub fn parse(bytes: &[u8]) -> Parsed {
         match current.as_mut() {
             None => {
                 if is_begin {
-                    current = Some((line.number, Vec::new(), std::mem::take(&mut pending)));
+                    let body = std::mem::take(&mut spare);
+                    current = Some((line.number, body, std::mem::take(&mut pending)));
                 } else {
                     pending.push(Diagnostic {
                         line: line.number,
@@ -74,8 +81,16 @@ pub fn parse(bytes: &[u8]) -> Parsed {
                 }
             }
         }
-        if finished && let Some((start, body, diags)) = current.take() {
-            cards.push(finish_card(cards.len(), start, body, diags));
+        if finished && let Some((start, mut body, diags)) = current.take() {
+            cards.push(finish_card(
+                cards.len(),
+                start,
+                &mut body,
+                diags,
+                &mut scratch,
+            ));
+            body.clear();
+            spare = body;
         }
     }
 
@@ -112,7 +127,6 @@ pub fn parse_one(bytes: &[u8]) -> Result<(Card, Vec<Diagnostic>), CardError> {
         1 => parsed.cards.remove(0),
         n => {
             let line = logical_lines(bytes)
-                .into_iter()
                 .filter(|l| is_marker(l.text.trim(), "BEGIN"))
                 .nth(1)
                 .map_or(1, |l| l.number);
@@ -142,38 +156,42 @@ fn clip(s: &str) -> String {
 }
 
 /// Splits the input into unfolded, decoded logical lines.
-fn logical_lines(bytes: &[u8]) -> Vec<Line> {
+fn logical_lines(bytes: &[u8]) -> impl Iterator<Item = Line<'_>> {
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    let mut out: Vec<(usize, Vec<u8>)> = Vec::new();
-    let mut qp_continues = false;
-    for (i, raw) in bytes.split(|&b| b == b'\n').enumerate() {
-        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
-        let number = i + 1;
-        if let Some(last) = out.last_mut() {
+    let mut physical = bytes
+        .split(|&b| b == b'\n')
+        .map(|raw| raw.strip_suffix(b"\r").unwrap_or(raw))
+        .enumerate()
+        .peekable();
+    std::iter::from_fn(move || {
+        let (i, first) = physical.next()?;
+        let mut line = Cow::Borrowed(first);
+        let mut qp_continues = is_quoted_printable(first) && ends_soft_break(first);
+        loop {
             if qp_continues {
                 // quoted-printable soft line break: "=" at the end joins the next line
-                last.1.pop();
-                last.1.extend_from_slice(raw);
-                qp_continues = ends_soft_break(&last.1);
-                continue;
-            }
-            if let Some((&first, rest)) = raw.split_first()
-                && (first == b' ' || first == b'\t')
+                let Some((_, raw)) = physical.next() else {
+                    break;
+                };
+                let joined = line.to_mut();
+                joined.pop();
+                joined.extend_from_slice(raw);
+                qp_continues = ends_soft_break(joined);
+            } else if let Some((_, raw)) =
+                physical.next_if(|(_, raw)| matches!(raw.first(), Some(b' ' | b'\t')))
             {
-                last.1.extend_from_slice(rest);
-                qp_continues = is_quoted_printable(&last.1) && ends_soft_break(&last.1);
-                continue;
+                let joined = line.to_mut();
+                joined.extend_from_slice(&raw[1..]);
+                qp_continues = is_quoted_printable(joined) && ends_soft_break(joined);
+            } else {
+                break;
             }
         }
-        out.push((number, raw.to_vec()));
-        qp_continues = is_quoted_printable(raw) && ends_soft_break(raw);
-    }
-    out.into_iter()
-        .map(|(number, bytes)| Line {
-            number,
-            text: normalise_params(decode_line(bytes)),
+        Some(Line {
+            number: i + 1,
+            text: normalise_params(decode_line(line)),
         })
-        .collect()
+    })
 }
 
 fn ends_soft_break(line: &[u8]) -> bool {
@@ -214,9 +232,16 @@ fn is_quoted_printable(line: &[u8]) -> bool {
 }
 
 /// Decodes a line: UTF-8 when valid, else its CHARSET parameter, else Windows-1252.
-fn decode_line(bytes: Vec<u8>) -> String {
+fn decode_line(bytes: Cow<'_, [u8]>) -> Cow<'_, str> {
+    let bytes = match bytes {
+        Cow::Borrowed(b) => match std::str::from_utf8(b) {
+            Ok(s) => return Cow::Borrowed(s),
+            Err(_) => b.to_vec(),
+        },
+        Cow::Owned(b) => b,
+    };
     match String::from_utf8(bytes) {
-        Ok(s) => s,
+        Ok(s) => Cow::Owned(s),
         Err(e) => {
             let bytes = e.into_bytes();
             let head = String::from_utf8_lossy(head_of(&bytes)).into_owned();
@@ -229,14 +254,14 @@ fn decode_line(bytes: Vec<u8>) -> String {
                 })
                 .unwrap_or(encoding_rs::WINDOWS_1252);
             let (text, _, _) = encoding.decode(&bytes);
-            text.into_owned()
+            Cow::Owned(text.into_owned())
         }
     }
 }
 
 /// Rewrites the bare 2.1 `QUOTED-PRINTABLE` parameter as `ENCODING=QUOTED-PRINTABLE`, and drops
 /// the `CHARSET` of lines that are not encoded (they are UTF-8 by now).
-fn normalise_params(line: String) -> String {
+fn normalise_params(line: Cow<'_, str>) -> Cow<'_, str> {
     let head_len = head_of(line.as_bytes()).len();
     if head_len == line.len() || !line[..head_len].contains(';') {
         return line;
@@ -271,7 +296,7 @@ fn normalise_params(line: String) -> String {
         }
     }
     out.push_str(rest);
-    out
+    Cow::Owned(out)
 }
 
 /// Why a line is not a content line, if it is not.
@@ -299,25 +324,12 @@ fn invalid_reason(line: &str) -> Option<&'static str> {
 
 /// Removes the parameters whose name is not a name (RFC 6350 `param-name`: letters, digits and
 /// hyphens; underscores are let through) from the head of `line`; returns them.
-fn remove_invalid_params(line: &mut String) -> Vec<String> {
+fn remove_invalid_params(line: &mut Cow<'_, str>) -> Vec<String> {
     let head_len = head_of(line.as_bytes()).len();
     if head_len == line.len() {
         return Vec::new();
     }
     let head = &line[..head_len];
-    let mut parts = Vec::new();
-    let (mut start, mut quoted) = (0, false);
-    for (i, b) in head.bytes().enumerate() {
-        match b {
-            b'"' => quoted = !quoted,
-            b';' if !quoted => {
-                parts.push(&head[start..i]);
-                start = i + 1;
-            }
-            _ => {}
-        }
-    }
-    parts.push(&head[start..]);
     let valid = |param: &str| {
         let name = param.split_once('=').map_or(param, |(n, _)| n);
         !name.is_empty()
@@ -325,20 +337,46 @@ fn remove_invalid_params(line: &mut String) -> Vec<String> {
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
     };
-    if parts[1..].iter().all(|p| valid(p)) {
+    let parts = params_of(head);
+    if parts.clone().skip(1).all(valid) {
         return Vec::new();
     }
-    let mut kept = vec![parts[0]];
+    let mut kept = String::with_capacity(line.len());
     let mut removed = Vec::new();
-    for param in &parts[1..] {
-        if valid(param) {
-            kept.push(param);
+    for (i, param) in parts.enumerate() {
+        if i == 0 || valid(param) {
+            if i > 0 {
+                kept.push(';');
+            }
+            kept.push_str(param);
         } else {
             removed.push(clip(param));
         }
     }
-    *line = format!("{}{}", kept.join(";"), &line[head_len..]);
+    kept.push_str(&line[head_len..]);
+    *line = Cow::Owned(kept);
     removed
+}
+
+/// The `;`-separated parts of a line's head (the name first), `;` inside quotes kept.
+fn params_of(head: &str) -> impl Iterator<Item = &str> + Clone {
+    let mut rest = Some(head);
+    std::iter::from_fn(move || {
+        let part = rest?;
+        let mut quoted = false;
+        for (i, b) in part.bytes().enumerate() {
+            match b {
+                b'"' => quoted = !quoted,
+                b';' if !quoted => {
+                    rest = Some(&part[i + 1..]);
+                    return Some(&part[..i]);
+                }
+                _ => {}
+            }
+        }
+        rest = None;
+        Some(part)
+    })
 }
 
 /// The property name of a line, without its group (as written; compare case-insensitively).
@@ -352,22 +390,24 @@ fn prop_name_of(line: &str) -> &str {
 fn finish_card(
     index: usize,
     start: usize,
-    mut body: Vec<Line>,
+    body: &mut [Line<'_>],
     mut diags: Vec<Diagnostic>,
+    text: &mut String,
 ) -> Result<(Card, Vec<Diagnostic>), CardError> {
-    for line in &mut body {
+    for line in body.iter_mut() {
         if line.text.contains(|c: char| c.is_control() && c != '\t') {
-            line.text.retain(|c| !c.is_control() || c == '\t');
+            line.text.to_mut().retain(|c| !c.is_control() || c == '\t');
             diags.push(Diagnostic {
                 line: line.number,
                 message: format!("removed control characters: {}", clip(&line.text)),
             });
         }
     }
-    let mut text = String::with_capacity(body.iter().map(|l| l.text.len() + 2).sum::<usize>() + 32);
+    text.clear();
+    text.reserve(body.iter().map(|l| l.text.len() + 2).sum::<usize>() + 32);
     text.push_str("BEGIN:VCARD\r\n");
-    let mut kept: Vec<&Line> = Vec::with_capacity(body.len());
-    for line in &mut body {
+    let mut kept: Vec<&Line<'_>> = Vec::with_capacity(body.len());
+    for line in body.iter_mut() {
         let removed = remove_invalid_params(&mut line.text);
         if !removed.is_empty() {
             diags.push(Diagnostic {
@@ -380,7 +420,7 @@ fn finish_card(
             });
         }
     }
-    for line in &body {
+    for line in body.iter() {
         if let Some(reason) = invalid_reason(&line.text) {
             diags.push(Diagnostic {
                 line: line.number,
@@ -394,7 +434,7 @@ fn finish_card(
     }
     text.push_str("END:VCARD\r\n");
 
-    let vcard = match Parser::new(&text).entry() {
+    let vcard = match Parser::new(text).entry() {
         Entry::VCard(v) => v,
         other => {
             return Err(CardError {
@@ -405,9 +445,9 @@ fn finish_card(
         }
     };
 
-    let entries: Vec<&VCardEntry> = vcard
+    let entries: Vec<VCardEntry> = vcard
         .entries
-        .iter()
+        .into_iter()
         .filter(|e| !matches!(e.name, VCardProperty::Begin | VCardProperty::End))
         .collect();
 
@@ -571,12 +611,12 @@ fn decode_caret(s: String) -> String {
     out
 }
 
-fn param_text(value: &VCardParameterValue) -> Option<String> {
+fn param_text(value: VCardParameterValue) -> Option<String> {
     Some(match value {
-        VCardParameterValue::Text(s) => decode_caret(s.clone()),
+        VCardParameterValue::Text(s) => decode_caret(s),
         VCardParameterValue::Integer(i) => i.to_string(),
         VCardParameterValue::Timestamp(t) => t.to_string(),
-        VCardParameterValue::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
+        VCardParameterValue::Bool(b) => if b { "TRUE" } else { "FALSE" }.to_string(),
         VCardParameterValue::ValueType(v) => v.as_str().to_ascii_lowercase(),
         VCardParameterValue::Type(t) => t.as_str().to_ascii_lowercase(),
         VCardParameterValue::Calscale(c) => c.as_str().to_ascii_lowercase(),
@@ -586,12 +626,12 @@ fn param_text(value: &VCardParameterValue) -> Option<String> {
     })
 }
 
-fn value_text(name: &str, value: &VCardValue) -> String {
+fn value_text(name: &str, value: VCardValue) -> String {
     match value {
-        VCardValue::Text(s) => s.clone(),
+        VCardValue::Text(s) => s,
         VCardValue::Integer(i) => i.to_string(),
         VCardValue::Float(f) => f.to_string(),
-        VCardValue::Boolean(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
+        VCardValue::Boolean(b) => if b { "TRUE" } else { "FALSE" }.to_string(),
         VCardValue::PartialDateTime(dt) => {
             let fmt = match name {
                 "REV" | "CREATED" => VCardValueType::Timestamp,
@@ -614,17 +654,17 @@ fn value_text(name: &str, value: &VCardValue) -> String {
     }
 }
 
-fn convert_entry(entry: &VCardEntry) -> Prop {
+fn convert_entry(entry: VCardEntry) -> Prop {
     let name = entry.name.as_str().to_ascii_uppercase();
-    let mut params: Vec<(String, Vec<String>)> = Vec::new();
-    for p in &entry.params {
-        let (pname, pvalue) = match param_text(&p.value) {
-            Some(v) => (p.name.as_str().to_ascii_uppercase(), v),
-            None if matches!(p.value, VCardParameterValue::Null) => {
-                // a bare 2.1 parameter such as `TEL;CELL;PREF:` is a TYPE
-                ("TYPE".to_string(), p.name.as_str().to_ascii_lowercase())
-            }
-            None => continue,
+    let mut params: Vec<(String, Vec<String>)> = Vec::with_capacity(entry.params.len());
+    for p in entry.params {
+        let (pname, pvalue) = match p.value {
+            // a bare 2.1 parameter such as `TEL;CELL;PREF:` is a TYPE
+            VCardParameterValue::Null => ("TYPE".to_string(), p.name.as_str().to_ascii_lowercase()),
+            value => match param_text(value) {
+                Some(v) => (p.name.as_str().to_ascii_uppercase(), v),
+                None => continue,
+            },
         };
         if let Some((_, values)) = params.iter_mut().find(|(n, _)| *n == pname) {
             values.push(pvalue);
@@ -633,12 +673,13 @@ fn convert_entry(entry: &VCardEntry) -> Prop {
         }
     }
 
-    let binary = entry.values.iter().find_map(|v| match v {
-        VCardValue::Binary(d) => Some(d),
-        _ => None,
-    });
-    let value = if let Some(d) = binary {
-        let media_type = d.content_type.clone();
+    let mut values = entry.values;
+    let binary = values
+        .iter()
+        .position(|v| matches!(v, VCardValue::Binary(_)))
+        .map(|pos| values.swap_remove(pos));
+    let value = if let Some(VCardValue::Binary(d)) = binary {
+        let media_type = d.content_type;
         if media_type.is_some()
             && let Some(pos) = params.iter().position(|(n, _)| n == "TYPE")
             && params[pos].1.len() == 1
@@ -650,34 +691,34 @@ fn convert_entry(entry: &VCardEntry) -> Prop {
         }
         Value::Binary {
             media_type,
-            data: d.data.clone(),
+            data: d.data,
         }
     } else {
         match shape_of(&name) {
             Shape::Parts => Value::Parts(
-                entry
-                    .values
-                    .iter()
+                values
+                    .into_iter()
                     .map(|v| match v {
-                        VCardValue::Component(items) => items.clone(),
+                        VCardValue::Component(items) => items,
                         other => vec![value_text(&name, other)],
                     })
                     .collect(),
             ),
             Shape::List => Value::List(
-                entry
-                    .values
-                    .iter()
+                values
+                    .into_iter()
                     .flat_map(|v| match v {
-                        VCardValue::Component(items) => items.clone(),
+                        VCardValue::Component(items) => items,
                         other => vec![value_text(&name, other)],
                     })
                     .collect(),
             ),
+            Shape::Text | Shape::Uri if values.len() == 1 => {
+                Value::Text(value_text(&name, values.remove(0)))
+            }
             Shape::Text | Shape::Uri => Value::Text(
-                entry
-                    .values
-                    .iter()
+                values
+                    .into_iter()
                     .map(|v| value_text(&name, v))
                     .collect::<Vec<_>>()
                     .join(","),
@@ -685,7 +726,7 @@ fn convert_entry(entry: &VCardEntry) -> Prop {
         }
     };
     Prop {
-        group: entry.group.clone(),
+        group: entry.group,
         name,
         params,
         value,

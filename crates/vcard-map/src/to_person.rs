@@ -1,5 +1,7 @@
 //! vCard → Person: every property with a Person field is mapped; the rest goes to clientData.
 
+use std::borrow::Cow;
+
 use people::{
     Address, Biography, Birthday, CalendarUrl, ClientData, ContactGroupMembership, EmailAddress,
     Event, ExternalId, FieldMetadata, Gender, ImClient, Interest, Locale, Location, Membership,
@@ -8,14 +10,14 @@ use people::{
 };
 
 use crate::card::{Card, Prop, Value};
-use crate::client_data::{self, PROP_PREFIX, REV_KEY, UID_KEY, orig_key, same_props};
+use crate::client_data::{self, Compared, PROP_PREFIX, REV_KEY, UID_KEY, orig_key, same_props};
 use crate::convert::{IM_SERVICES, to_v4};
 use crate::from_person::{compose_name, fallback_name, fingerprints, generate};
 use crate::groups::GroupTable;
 use crate::labels::{Kind, read_type, type_from_label};
 
 struct Reader<'a> {
-    props: &'a [Prop],
+    props: &'a [Cow<'a, Prop>],
     consumed: Vec<bool>,
     /// (field, entry index, property index) of every mapped property.
     sources: Vec<(&'static str, usize, usize)>,
@@ -567,7 +569,11 @@ pub fn card_to_person(card: &Card, groups: &GroupTable) -> Person {
         let p = Prop::new("CATEGORIES", Value::List(residual_categories));
         put(format!("{PROP_PREFIX}{n}"), client_data::line_of(&p));
     }
-    person.client_data.extend(data);
+    if person.client_data.is_empty() {
+        person.client_data = data;
+    } else {
+        person.client_data.extend(data);
+    }
     person
 }
 
@@ -728,14 +734,14 @@ impl OrgBuild {
 /// Stores the original lines of each mapped entry that says more than the mapping writes.
 fn keep_originals(
     r: &Reader<'_>,
-    props: &[Prop],
+    props: &[Cow<'_, Prop>],
     person: &Person,
     groups: &GroupTable,
     put: &mut impl FnMut(String, String),
 ) {
     let generated = generate(person, groups);
     let fingerprints = fingerprints(&generated);
-    for (entry, fp) in generated.iter().zip(&fingerprints) {
+    for (entry, &(hash, occurrence)) in generated.iter().zip(&fingerprints) {
         let mut sources: Vec<usize> = r
             .sources
             .iter()
@@ -755,16 +761,16 @@ fn keep_originals(
             continue;
         }
         // the label and X-ABADR lines of the entry's groups belong to it
-        let entry_groups: Vec<String> = sources
+        let entry_groups: Vec<&str> = sources
             .iter()
-            .filter_map(|&pi| props[pi].group.as_deref().map(str::to_ascii_lowercase))
+            .filter_map(|&pi| props[pi].group.as_deref())
             .collect();
         for (li, p) in props.iter().enumerate() {
             if r.consumed[li]
                 && (p.name == "X-ABLABEL" || p.name == "X-ABADR")
                 && p.group
                     .as_deref()
-                    .is_some_and(|g| entry_groups.contains(&g.to_ascii_lowercase()))
+                    .is_some_and(|g| entry_groups.iter().any(|e| e.eq_ignore_ascii_case(g)))
                 && !sources.contains(&li)
             {
                 sources.push(li);
@@ -772,16 +778,15 @@ fn keep_originals(
         }
         sources.sort_unstable();
         // an N without any component says nothing (the 3.0 writer adds one where it is missing)
-        let source: Vec<Prop> = sources
+        let source: Vec<&Prop> = sources
             .iter()
-            .map(|&pi| &props[pi])
+            .map(|&pi| &*props[pi])
             .filter(|p| {
                 !(p.name == "N"
                     && p.group.is_none()
                     && p.params.is_empty()
                     && is_empty_value(&p.value))
             })
-            .cloned()
             .collect();
         // a group no other line shares links nothing: compare the line as ungrouped
         let lone = |g: &str| {
@@ -795,18 +800,15 @@ fn keep_originals(
                 .count()
                 == 1
         };
-        let compared: Vec<Prop> = source
+        let compared: Vec<Compared<'_>> = source
             .iter()
-            .map(|p| match p.group.as_deref() {
-                Some(g) if lone(g) => Prop {
-                    group: None,
-                    ..p.clone()
-                },
-                _ => p.clone(),
+            .map(|&p| match p.group.as_deref() {
+                Some(g) if lone(g) => (None, p),
+                group => (group, p),
             })
             .collect();
         // a generated group is the entry's own: lone when one line of the entry has it
-        let generated: Vec<Prop> = entry
+        let generated: Vec<Compared<'_>> = entry
             .props
             .iter()
             .map(|p| {
@@ -818,14 +820,12 @@ fn keep_originals(
                         .count()
                         == 1
                 });
-                Prop {
-                    group: if alone { None } else { p.group.clone() },
-                    ..p.clone()
-                }
+                (if alone { None } else { p.group.as_deref() }, p)
             })
             .collect();
         if !same_props(&compared, &generated) {
-            put(orig_key(entry.field, fp), client_data::lines_of(&source));
+            let fp = client_data::fingerprint_text(hash, occurrence);
+            put(orig_key(entry.field, &fp), client_data::lines_of(source));
         }
     }
 }

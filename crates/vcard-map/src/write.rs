@@ -78,7 +78,8 @@ fn write_prop(out: &mut String, line: &mut String, p: &Prop, version: Version) {
     fold_into(out, line);
 }
 
-fn render(line: &mut String, p: &Prop, version: Version) {
+/// Appends one property as an unfolded content line without CRLF.
+pub(crate) fn render(line: &mut String, p: &Prop, version: Version) {
     if let Some(g) = &p.group {
         line.push_str(g);
         line.push('.');
