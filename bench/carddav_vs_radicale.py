@@ -4,7 +4,8 @@
 Starts `peopledav demo` (the emulator seeded with N contacts, synced into the bridge) and Radicale
 (from the .venv, `pip install radicale`), copies peopledav's cards into Radicale, then times the
 requests a syncing client makes on both: PROPFIND Depth 1 of the book, an addressbook-multiget of
-every card, an initial sync-collection, and GETs of single cards. Prints a table with the ratios.
+every card, an initial sync-collection, a sync-collection after one change, a ctag PROPFIND, and
+GETs of single cards. Prints a table with the ratios.
 
 Usage: bench/carddav_vs_radicale.py [--cards N] [--rounds R] [--peopledav target/release/peopledav]
 """
@@ -55,7 +56,17 @@ class Dav:
 
 
 PROPFIND = '<?xml version="1.0"?><d:propfind xmlns:d="DAV:"><d:prop><d:getetag/><d:resourcetype/></d:prop></d:propfind>'
-SYNC = '<?xml version="1.0"?><d:sync-collection xmlns:d="DAV:"><d:sync-token/><d:sync-level>1</d:sync-level><d:prop><d:getetag/></d:prop></d:sync-collection>'
+CTAG = ('<?xml version="1.0"?><d:propfind xmlns:d="DAV:" xmlns:cs="http://calendarserver.org/ns/">'
+        '<d:prop><cs:getctag/><d:sync-token/></d:prop></d:propfind>')
+
+
+def sync_body(token=""):
+    return ('<?xml version="1.0"?><d:sync-collection xmlns:d="DAV:">'
+            f'<d:sync-token>{token}</d:sync-token><d:sync-level>1</d:sync-level>'
+            '<d:prop><d:getetag/></d:prop></d:sync-collection>')
+
+
+SYNC = sync_body()
 
 
 def multiget(hrefs):
@@ -100,6 +111,28 @@ def measure(dav, hrefs, rounds):
         s, _ = dav.request("REPORT", dav.book, SYNC, {"Depth": "1", "Content-Type": "application/xml"})
         assert s == 207, s
 
+    def ctag():
+        s, _ = dav.request("PROPFIND", dav.book, CTAG, {"Depth": "0", "Content-Type": "application/xml"})
+        assert s == 207, s
+
+    # sync-collection after one change: each round edits one card (untimed), then asks for what
+    # changed since the token of the round before.
+    changed = hrefs[-1]
+    s, card = dav.request("GET", changed)
+    assert s == 200, s
+    s, data = dav.request("REPORT", dav.book, SYNC, {"Depth": "1", "Content-Type": "application/xml"})
+    token = [re.search(rb"<(?:\w+:)?sync-token>([^<]+)<", data).group(1).decode()]
+    one_change = []
+    for i in range(rounds):
+        edited = card.replace(b"END:VCARD", f"NOTE:bench edit {i}\r\nEND:VCARD".encode())
+        s, _ = dav.request("PUT", changed, edited, {"Content-Type": "text/vcard"})
+        assert s in (201, 204), s
+        t = time.perf_counter()
+        s, data = dav.request("REPORT", dav.book, sync_body(token[0]), {"Depth": "1", "Content-Type": "application/xml"})
+        one_change.append(time.perf_counter() - t)
+        assert s == 207, (s, data[:300])
+        token[0] = re.search(rb"<(?:\w+:)?sync-token>([^<]+)<", data).group(1).decode()
+
     singles = hrefs[:100]
 
     def gets():
@@ -111,6 +144,8 @@ def measure(dav, hrefs, rounds):
         "PROPFIND Depth 1 (whole book)": timed(propfind, rounds),
         "addressbook-multiget (every card)": timed(mget, rounds),
         "sync-collection (initial)": timed(sync, rounds),
+        "sync-collection after one change": statistics.median(one_change),
+        "PROPFIND Depth 0 ctag": timed(ctag, rounds),
         f"GET x{len(singles)} single cards": timed(gets, rounds),
     }
 
@@ -169,7 +204,7 @@ def main():
         print(f"| request | peopledav | Radicale | Radicale / peopledav |")
         print(f"|---|---|---|---|")
         for k in ours:
-            print(f"| {k} | {ours[k]*1000:.1f} ms | {theirs[k]*1000:.1f} ms | {theirs[k]/ours[k]:.1f}x |")
+            print(f"| {k} | {ours[k]*1000:.2f} ms | {theirs[k]*1000:.2f} ms | {theirs[k]/ours[k]:.1f}x |")
     finally:
         for p in procs:
             p.terminate()
