@@ -285,6 +285,15 @@ fn person_etag(p: &Person) -> String {
         .unwrap_or_default()
 }
 
+/// Whether `now` differs from `then` in what the contact says. Labels do not count: a label
+/// change is no edit that beats a delete on the other side.
+fn edited_beyond_labels(then: &Person, now: &Person, table: &GroupTable) -> bool {
+    let (mut then, mut now) = (normalized(then, table), normalized(now, table));
+    then.memberships.clear();
+    now.memberships.clear();
+    !merge::changed_fields(&then, &now).is_empty()
+}
+
 /// The UIDs a group card lists (`MEMBER` / `X-ADDRESSBOOKSERVER-MEMBER`, `urn:uuid:` or bare).
 fn member_uids(card: &vcard_map::Card) -> Vec<String> {
     card.properties()
@@ -529,13 +538,7 @@ impl<A: PeopleApi> SyncEngine<A> {
             let Some(link) = self.store.link(self.user(), self.book(), href)? else {
                 continue;
             };
-            let (mut base, mut google) = (
-                normalized(&base_of(&link), table),
-                normalized(google, table),
-            );
-            base.memberships.clear();
-            google.memberships.clear();
-            if merge::changed_fields(&base, &google).is_empty() {
+            if !edited_beyond_labels(&base_of(&link), google, table) {
                 debug!(
                     href,
                     "deleted card: google's person is unchanged, deleting it"
@@ -568,13 +571,10 @@ impl<A: PeopleApi> SyncEngine<A> {
                 continue;
             };
             let edited = sent.as_ref().is_some_and(|sent| {
-                // Google's bookkeeping aside; labels are no edit that beats a delete.
+                // Google's bookkeeping aside.
                 let mut sent = sent.clone();
                 sent.metadata = google.metadata.clone();
-                let (mut sent, mut google) = (normalized(&sent, table), normalized(google, table));
-                sent.memberships.clear();
-                google.memberships.clear();
-                !merge::changed_fields(&sent, &google).is_empty()
+                edited_beyond_labels(&sent, google, table)
             });
             if edited {
                 snap.local.pending_creates.remove(uid);
@@ -855,15 +855,17 @@ impl<A: PeopleApi> SyncEngine<A> {
             };
             if parsed.is_group() || group_hrefs.contains(&entry.href) {
                 new_group_cards.insert(entry.href.clone());
-                let (mut members, mut unlinked) = (BTreeSet::new(), BTreeSet::new());
+                let (mut members, mut lists_unlinked) = (BTreeSet::new(), false);
                 for uid in member_uids(&parsed) {
                     let Some(href) = by_uid.get(uid.as_str()) else {
                         continue;
                     };
                     match snap.links.get(*href) {
-                        Some(link) => members.insert(link.resource_name.clone()),
-                        None => unlinked.insert(uid),
-                    };
+                        Some(link) => {
+                            members.insert(link.resource_name.clone());
+                        }
+                        None => lists_unlinked = true,
+                    }
                 }
                 snap.local.group_cards.push(GroupCardEdit {
                     href: entry.href.clone(),
@@ -871,7 +873,7 @@ impl<A: PeopleApi> SyncEngine<A> {
                         .formatted_name()
                         .unwrap_or_else(|| entry.href.trim_end_matches(".vcf").to_owned()),
                     members,
-                    unlinked,
+                    lists_unlinked,
                 });
                 continue;
             }
@@ -1107,8 +1109,8 @@ impl<A: PeopleApi> SyncEngine<A> {
     }
 
     /// A group card listing contacts created this round: their resource names are known now,
-    /// and the card's changes go to Google. A member still not in Google (its create waits)
-    /// keeps the card in the outbox for a later round.
+    /// and the card's changes go to Google. A member still not in Google (Google refused its
+    /// create) is left out; the card is written from Google's group afterwards.
     async fn push_waiting_group_card(
         &self,
         href: &str,
@@ -1125,6 +1127,11 @@ impl<A: PeopleApi> SyncEngine<A> {
         let Ok((parsed, _)) = vcard_map::parse_one(&card.vcard) else {
             return Ok(());
         };
+        let by_uid: BTreeMap<&str, &str> = snap
+            .metas
+            .values()
+            .map(|m| (m.uid.as_str(), m.href.as_str()))
+            .collect();
         let mut ready = GroupCardEdit {
             href: href.to_owned(),
             name: edit.name.clone(),
@@ -1133,36 +1140,18 @@ impl<A: PeopleApi> SyncEngine<A> {
         // Members created again this round (Google had deleted them) under new names.
         let mut renamed = BTreeMap::new();
         for uid in member_uids(&parsed) {
-            let Some(meta) = snap.metas.values().find(|m| m.uid == uid) else {
+            let Some(&member) = by_uid.get(uid.as_str()) else {
                 continue;
             };
-            match self.store.link(self.user(), self.book(), &meta.href)? {
-                Some(link) => {
-                    if let Some(old) = snap.links.get(&meta.href)
-                        && old.resource_name != link.resource_name
-                    {
-                        renamed.insert(old.resource_name.clone(), link.resource_name.clone());
-                    }
-                    ready.members.insert(link.resource_name);
-                }
-                None if self
-                    .store
-                    .card(self.user(), self.book(), &meta.href)?
-                    .is_some() =>
-                {
-                    self.store.outbox_requeue(
-                        self.user(),
-                        self.book(),
-                        href,
-                        OutboxOp::Put {
-                            uid: card.uid.clone(),
-                        },
-                    )?;
-                    report.requeued.push(href.to_owned());
-                    return Ok(());
-                }
-                None => {}
+            let Some(link) = self.store.link(self.user(), self.book(), member)? else {
+                continue;
+            };
+            if let Some(old) = snap.links.get(member)
+                && old.resource_name != link.resource_name
+            {
+                renamed.insert(old.resource_name.clone(), link.resource_name.clone());
             }
+            ready.members.insert(link.resource_name);
         }
         // The group as last synced, its recreated members under their new names: a card
         // that listed them then adds nothing by listing them still.

@@ -173,13 +173,8 @@ fn is_rev(item: &Value) -> bool {
 }
 
 fn same(a: &[Value], b: &[Value]) -> bool {
-    let compared = |list: &[Value]| {
-        list.iter()
-            .filter(|v| !is_rev(v))
-            .map(normalize)
-            .collect::<Vec<_>>()
-    };
-    compared(a) == compared(b)
+    let a = a.iter().filter(|v| !is_rev(v)).map(normalize);
+    a.eq(b.iter().filter(|v| !is_rev(v)).map(normalize))
 }
 
 fn contains(list: &[Value], item: &Value) -> bool {

@@ -52,9 +52,9 @@ pub struct GroupCardEdit {
     pub href: String,
     pub name: String,
     pub members: BTreeSet<String>,
-    /// Members (by UID) whose cards are not in Google yet: the card waits for their creates,
-    /// which come later in the round, and is planned then ([`group_card_ops`]).
-    pub unlinked: BTreeSet<String>,
+    /// It lists cards not in Google yet: it waits for their creates, which come later in the
+    /// round, and is planned then ([`group_card_ops`]).
+    pub lists_unlinked: bool,
 }
 
 /// A contact group as the store remembers it (last synced).
@@ -528,9 +528,7 @@ pub fn plan(book: &str, local: &LocalState, remote: &RemoteView, groups: &Remote
     let waiting_groups: Vec<String> = local
         .group_cards
         .iter()
-        .filter(|e| {
-            !e.unlinked.is_empty() || e.members.iter().any(|m| recreated.contains(m.as_str()))
-        })
+        .filter(|e| e.lists_unlinked || e.members.iter().any(|m| recreated.contains(m.as_str())))
         .map(|e| e.href.clone())
         .collect();
     plan_groups(&mut ops, local, groups, &touched, &by_href, &waiting_groups);
