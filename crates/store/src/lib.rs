@@ -134,7 +134,7 @@ impl Store {
                 format!("cannot create the data directory {}: {e}", dir.display()),
             )
         })?;
-        let db = sled_config().path(dir).open().map_err(|e| {
+        let db = open_db(dir).map_err(|e| {
             let err = StoreError::from(e);
             StoreError::new(
                 err.kind(),
@@ -229,6 +229,25 @@ const CACHE_BYTES: u64 = 128 * 1024 * 1024;
 
 fn sled_config() -> sled::Config {
     sled::Config::new().cache_capacity(CACHE_BYTES)
+}
+
+/// Opens the database in `dir`. A store closed a moment ago (a restart, a reopen) still holds
+/// its file lock until sled's flusher thread has finished, so a busy lock is waited for a little
+/// before it counts as another peopledav running on the directory.
+fn open_db(dir: &Path) -> sled::Result<sled::Db> {
+    const WAITS: u32 = 40;
+    let mut waited = 0;
+    loop {
+        match sled_config().path(dir).open() {
+            Err(sled::Error::Io(e))
+                if e.kind() == std::io::ErrorKind::WouldBlock && waited < WAITS =>
+            {
+                waited += 1;
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            other => return other,
+        }
+    }
 }
 
 #[cfg(test)]
