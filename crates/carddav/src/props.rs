@@ -97,7 +97,7 @@ pub fn http_date(unix: i64) -> String {
         .to_string()
 }
 
-impl Resource<'_> {
+impl<'a> Resource<'a> {
     /// Every property this resource has (for `propname`).
     pub fn names(&self) -> Vec<PropName> {
         let mut names = vec![
@@ -160,7 +160,7 @@ impl Resource<'_> {
     }
 
     /// The value of one property, or `None` when this resource does not have it.
-    pub fn value(&self, ctx: &Ctx<'_>, name: &PropName) -> Option<PropValue> {
+    pub fn value(&self, ctx: &Ctx<'a>, name: &PropName) -> Option<PropValue<'a>> {
         let principal = || PropValue::Hrefs(vec![principal_href(ctx.user)]);
         let is_root = matches!(
             self,
@@ -189,14 +189,14 @@ impl Resource<'_> {
                 PropValue::Hrefs(vec!["/dav/principals/".into()])
             }
             (_, n) if *n == DISPLAYNAME => match self {
-                Resource::Principal | Resource::Home => PropValue::Text(ctx.user.to_owned()),
-                Resource::Book(_, info) => PropValue::Text(info.display_name.clone()),
+                Resource::Principal | Resource::Home => PropValue::Text(ctx.user.to_owned().into()),
+                Resource::Book(_, info) => PropValue::Text(info.display_name.as_str().into()),
                 Resource::Card(..) => return None,
                 _ => PropValue::Text("peopledav".into()),
             },
             (Resource::Home | Resource::Book(..) | Resource::Card(..), n) if *n == OWNER => principal(),
-            (Resource::Book(_, info), n) if *n == GETCTAG => PropValue::Text(info.seq.to_string()),
-            (Resource::Book(b, info), n) if *n == SYNC_TOKEN => PropValue::Text(sync_token(*b, info.seq)),
+            (Resource::Book(_, info), n) if *n == GETCTAG => PropValue::Text(info.seq.to_string().into()),
+            (Resource::Book(b, info), n) if *n == SYNC_TOKEN => PropValue::Text(sync_token(*b, info.seq).into()),
             (Resource::Book(..), n) if *n == SUPPORTED_ADDRESS_DATA => PropValue::Xml(
                 "<C:address-data-type content-type=\"text/vcard\" version=\"3.0\"/>\
                  <C:address-data-type content-type=\"text/vcard\" version=\"4.0\"/>"
@@ -209,17 +209,24 @@ impl Resource<'_> {
                     .into(),
             ),
             (Resource::Book(..), n) if *n == MAX_RESOURCE_SIZE => {
-                PropValue::Text(ctx.max_resource_size.to_string())
+                PropValue::Text(ctx.max_resource_size.to_string().into())
             }
             (Resource::Book(_, info), n) if *n == ADDRESSBOOK_DESCRIPTION => {
-                PropValue::Text(info.description.clone())
+                PropValue::Text(info.description.as_str().into())
             }
-            (Resource::Card(_, c), n) if *n == GETETAG => PropValue::Text(c.etag.to_owned()),
+            (Resource::Card(_, c), n) if *n == GETETAG => PropValue::Text(c.etag.into()),
             (Resource::Card(..), n) if *n == GETCONTENTTYPE => PropValue::Text(VCARD_CONTENT_TYPE.into()),
-            (Resource::Card(_, c), n) if *n == GETLASTMODIFIED => PropValue::Text(http_date(c.modified)),
-            (Resource::Card(_, c), n) if *n == GETCONTENTLENGTH => PropValue::Text(c.len.to_string()),
+            (Resource::Card(_, c), n) if *n == GETLASTMODIFIED => PropValue::Text(http_date(c.modified).into()),
+            (Resource::Card(_, c), n) if *n == GETCONTENTLENGTH => PropValue::Text(c.len.to_string().into()),
             (Resource::Card(_, c), n) if *n == ADDRESS_DATA => {
-                PropValue::Text(String::from_utf8_lossy(c.address_data?).into_owned())
+                {
+                // Stored cards are UTF-8; the validating fast path borrows them as they are.
+                let data = c.address_data?;
+                PropValue::Text(match std::str::from_utf8(data) {
+                    Ok(text) => text.into(),
+                    Err(_) => String::from_utf8_lossy(data),
+                })
+            }
             }
             _ => return None,
         };

@@ -3,6 +3,7 @@
 //! The document is built as a string: `D:`, `C:` and `CS:` are declared on the root; a property in
 //! any other namespace declares its own prefix on its element.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use http::StatusCode;
@@ -10,13 +11,13 @@ use quick_xml::escape::escape;
 
 use super::{CALSERVER, CARDDAV, DAV, PEOPLEDAV, PropName};
 
-/// A property value.
+/// A property value, borrowing what the resource already holds (a card's data, its etag).
 #[derive(Debug, Clone, PartialEq)]
-pub enum PropValue {
+pub enum PropValue<'a> {
     /// `<name/>`.
     Empty,
     /// Text content, escaped on output.
-    Text(String),
+    Text(Cow<'a, str>),
     /// One `<D:href>` per path (already percent-encoded; XML-escaped on output).
     Hrefs(Vec<String>),
     /// Trusted XML made by this crate, using only the `D:`, `C:` and `CS:` prefixes.
@@ -101,9 +102,13 @@ impl MultistatusWriter {
     }
 
     /// A response with one `propstat` per status, in the order given; empty groups are skipped.
-    pub fn propstats(&mut self, href: &str, groups: &[(StatusCode, Vec<(PropName, PropValue)>)]) {
+    pub fn propstats(
+        &mut self,
+        href: &str,
+        groups: &[(StatusCode, Vec<(PropName, PropValue<'_>)>)],
+    ) {
         self.out.push_str("<D:response><D:href>");
-        self.out.push_str(&escape(href));
+        escape_text(&mut self.out, href);
         self.out.push_str("</D:href>");
         for (status, props) in groups.iter().filter(|(_, p)| !p.is_empty()) {
             self.out.push_str("<D:propstat><D:prop>");
@@ -123,13 +128,13 @@ impl MultistatusWriter {
     pub fn found_missing(
         &mut self,
         href: &str,
-        found: Vec<(PropName, PropValue)>,
+        found: Vec<(PropName, PropValue<'_>)>,
         missing: Vec<PropName>,
     ) {
         let missing: Vec<_> = missing.into_iter().map(|n| (n, PropValue::Empty)).collect();
         if found.is_empty() && missing.is_empty() {
             self.out.push_str("<D:response><D:href>");
-            self.out.push_str(&escape(href));
+            escape_text(&mut self.out, href);
             self.out.push_str(
                 "</D:href><D:propstat><D:prop/><D:status>HTTP/1.1 200 OK</D:status></D:propstat></D:response>",
             );
@@ -145,7 +150,7 @@ impl MultistatusWriter {
     /// optional precondition element (e.g. `<D:number-of-matches-within-limits/>`).
     pub fn status(&mut self, href: &str, status: StatusCode, error: Option<&str>) {
         self.out.push_str("<D:response><D:href>");
-        self.out.push_str(&escape(href));
+        escape_text(&mut self.out, href);
         let _ = write!(
             self.out,
             "</D:href><D:status>{}</D:status>",
@@ -160,26 +165,47 @@ impl MultistatusWriter {
     /// Ends the document, with the `D:sync-token` of a sync-collection report.
     pub fn finish(mut self, sync_token: Option<&str>) -> String {
         if let Some(token) = sync_token {
-            let _ = write!(self.out, "<D:sync-token>{}</D:sync-token>", escape(token));
+            self.out.push_str("<D:sync-token>");
+            escape_text(&mut self.out, token);
+            self.out.push_str("</D:sync-token>");
         }
         self.out.push_str("</D:multistatus>\n");
         self.out
     }
 }
 
-fn write_prop(out: &mut String, name: &PropName, value: &PropValue) {
+/// Appends `text` as XML character data: `<`, `>` and `&` escaped (quotes need no escape outside
+/// attributes). Card data is most of a report, and is mostly free of these, so whole runs between
+/// them are copied at once.
+fn escape_text(out: &mut String, text: &str) {
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    while let Some(i) = memchr::memchr3(b'<', b'>', b'&', &bytes[start..]) {
+        let at = start + i;
+        out.push_str(&text[start..at]);
+        out.push_str(match bytes[at] {
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            _ => "&amp;",
+        });
+        start = at + 1;
+    }
+    out.push_str(&text[start..]);
+}
+
+fn write_prop(out: &mut String, name: &PropName, value: &PropValue<'_>) {
     match value {
         PropValue::Empty => open(out, name, true),
         PropValue::Text(t) => {
             open(out, name, false);
-            out.push_str(&escape(t.as_str()));
+            escape_text(out, t);
             close(out, name);
         }
         PropValue::Hrefs(hrefs) => {
             open(out, name, false);
             for h in hrefs {
                 out.push_str("<D:href>");
-                out.push_str(&escape(h.as_str()));
+                escape_text(out, h);
                 out.push_str("</D:href>");
             }
             close(out, name);
@@ -208,4 +234,40 @@ pub fn error_body(precondition: &str, message: Option<&str>) -> String {
 /// An XML-escaped `<D:href>` element, for building trusted fragments.
 pub fn href_xml(href: &str) -> String {
     format!("<D:href>{}</D:href>", escape(href))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::xml::parse_document;
+
+    #[test]
+    fn text_is_escaped_and_reads_back() {
+        let mut out = String::new();
+        escape_text(&mut out, "");
+        assert_eq!(out, "");
+        escape_text(&mut out, "NOTE:a<b>&c \"q\" 'a' ]]> é");
+        assert_eq!(out, "NOTE:a&lt;b&gt;&amp;c \"q\" 'a' ]]&gt; é");
+
+        let card = "BEGIN:VCARD\r\nNOTE:<script>&amp; \"x\"\r\nEND:VCARD\r\n";
+        let mut w = MultistatusWriter::new();
+        w.found_missing(
+            "/dav/a&b/c.vcf",
+            vec![(
+                PropName::carddav("address-data"),
+                PropValue::Text(card.into()),
+            )],
+            Vec::new(),
+        );
+        let doc = parse_document(w.finish(Some("t<1>")).as_bytes()).unwrap();
+        let response = doc.child(DAV, "response").unwrap();
+        assert_eq!(response.child(DAV, "href").unwrap().text, "/dav/a&b/c.vcf");
+        let data = response
+            .child(DAV, "propstat")
+            .and_then(|p| p.child(DAV, "prop"))
+            .and_then(|p| p.child(CARDDAV, "address-data"))
+            .unwrap();
+        assert_eq!(data.text, card.trim_end(), "the reader trims the text");
+        assert_eq!(doc.child(DAV, "sync-token").unwrap().text, "t<1>");
+    }
 }
