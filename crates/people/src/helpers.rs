@@ -28,6 +28,56 @@ impl Date {
 }
 
 impl Person {
+    /// Gives back the spare capacity of every field list. A list that grew by pushes holds room
+    /// for four entries after the first, and a Person's entries are large (each carries its
+    /// metadata), so a Person built field by field and then kept (a page of a sync, the cards
+    /// of an import) takes about three times the memory it needs without this.
+    pub fn shrink_to_fit(&mut self) {
+        macro_rules! shrink {
+            ($($field:expr,)*) => {
+                $(if $field.capacity() > $field.len() {
+                    $field.shrink_to_fit();
+                })*
+            };
+        }
+        shrink!(
+            self.addresses,
+            self.age_ranges,
+            self.biographies,
+            self.birthdays,
+            self.bragging_rights,
+            self.calendar_urls,
+            self.client_data,
+            self.cover_photos,
+            self.email_addresses,
+            self.events,
+            self.external_ids,
+            self.file_ases,
+            self.genders,
+            self.im_clients,
+            self.interests,
+            self.locales,
+            self.locations,
+            self.memberships,
+            self.misc_keywords,
+            self.names,
+            self.nicknames,
+            self.occupations,
+            self.organizations,
+            self.phone_numbers,
+            self.photos,
+            self.relations,
+            self.relationship_interests,
+            self.relationship_statuses,
+            self.residences,
+            self.sip_addresses,
+            self.skills,
+            self.taglines,
+            self.urls,
+            self.user_defined,
+        );
+    }
+
     /// The `CONTACT` source of this person, which carries the etag updates are checked against.
     pub fn contact_source(&self) -> Option<&Source> {
         self.metadata

@@ -1,8 +1,12 @@
-//! Throughput of vCard → Person (parse and map, and each step alone) and Person → vCard on
-//! 10,000 realistic cards.
+//! Throughput of vCard → Person (parse and map, each step alone, and card by card) and Person →
+//! vCard on 10,000 realistic cards.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use vcard_map::{GroupTable, Version, card_to_person, parse, person_to_vcard};
+
+/// The allocator the `peopledav` binary runs with.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+use vcard_map::{GroupTable, Version, card_to_person, parse, parse_one, person_to_vcard};
 
 const CARDS: usize = 10_000;
 
@@ -76,13 +80,24 @@ fn bench(c: &mut Criterion) {
     });
     g.bench_function("vcard_to_person", |b| {
         b.iter(|| {
-            let parsed = parse(body.as_bytes());
-            parsed
-                .cards
-                .iter()
-                .filter_map(|c| c.as_ref().ok())
-                .map(|(card, _)| card_to_person(card, &groups))
+            // each card mapped as it is read, as `peopledav convert` does
+            vcard_map::cards(body.as_bytes())
+                .filter_map(Result::ok)
+                .map(|(card, _)| card_to_person(&card, &groups))
                 .collect::<Vec<_>>()
+        })
+    });
+    // one card at a time, as a CardDAV PUT and a push to Google map them
+    let texts: Vec<String> = (0..CARDS).map(card).collect();
+    g.bench_function("vcard_to_person_one_by_one", |b| {
+        b.iter(|| {
+            texts
+                .iter()
+                .map(|text| {
+                    let (card, _) = parse_one(text.as_bytes()).expect("bench cards parse");
+                    card_to_person(&card, &groups).client_data.len()
+                })
+                .sum::<usize>()
         })
     });
     for version in [Version::V3, Version::V4] {

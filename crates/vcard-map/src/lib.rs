@@ -21,7 +21,7 @@ pub use card::{Card, Property, Version};
 pub use client_data::{REV_KEY, UID_KEY};
 pub use error::{CardError, Diagnostic, VcardError, VcardErrorKind};
 pub use groups::GroupTable;
-pub use parse::{Parsed, parse, parse_one};
+pub use parse::{CardResult, Parsed, cards, parse, parse_one};
 pub use to_person::card_to_person;
 
 /// Maps a Person to a card, restoring what `clientData` kept from an earlier vCard.

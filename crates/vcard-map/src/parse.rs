@@ -31,30 +31,75 @@ struct Line<'a> {
 
 /// Reads one or many cards, leniently (2.1/3.0/4.0, folding, quoted-printable, charsets, base64).
 pub fn parse(bytes: &[u8]) -> Parsed {
-    let lines = logical_lines(bytes);
-    let mut cards = Vec::new();
-    let mut pending: Vec<Diagnostic> = Vec::new();
-    let mut current: Option<(usize, Vec<Line<'_>>, Vec<Diagnostic>)> = None;
-    let mut nested = 0usize;
-    // the text handed to calcard and the lines of a card, reused from card to card
-    let mut scratch = String::new();
-    let mut spare: Vec<Line<'_>> = Vec::new();
+    Parsed {
+        cards: cards(bytes).collect(),
+    }
+}
 
-    for line in lines {
-        let mut finished = false;
-        let trimmed = line.text.trim();
-        if trimmed.is_empty() {
-            continue;
-        }
-        let is_begin = is_marker(trimmed, "BEGIN");
-        let is_end = is_marker(trimmed, "END");
-        match current.as_mut() {
-            None => {
+/// One card read by [`cards`]: the card and what was noticed reading it, or why it is not one.
+pub type CardResult = Result<(Card, Vec<Diagnostic>), CardError>;
+
+/// The cards of a body, read one at a time as [`parse`] reads them (the same cards and
+/// diagnostics, in the same order). Mapping each card as it comes keeps a large file's work in
+/// the cache instead of holding every card first.
+pub fn cards(bytes: &[u8]) -> impl Iterator<Item = CardResult> + '_ {
+    Cards {
+        lines: logical_lines(bytes),
+        count: 0,
+        pending: Vec::new(),
+        current: None,
+        nested: 0,
+        ready: None,
+        scratch: String::new(),
+        spare: Vec::new(),
+        done: false,
+    }
+}
+
+struct Cards<'a, I: Iterator<Item = Line<'a>>> {
+    lines: I,
+    /// Cards begun so far (finished or not): the index of the next one.
+    count: usize,
+    /// Diagnostics of lines outside any card, for the next card (or the last, at the end).
+    pending: Vec<Diagnostic>,
+    /// The card being read: its first line, its lines, its diagnostics.
+    current: Option<(usize, Vec<Line<'a>>, Vec<Diagnostic>)>,
+    /// Depth of nested cards (2.1 AGENT) inside the current one.
+    nested: usize,
+    /// A finished card, held until it is known whether stray lines after it belong to it.
+    ready: Option<CardResult>,
+    /// The text handed to calcard, reused from card to card.
+    scratch: String,
+    /// The lines of a finished card, reused for the next.
+    spare: Vec<Line<'a>>,
+    done: bool,
+}
+
+impl<'a, I: Iterator<Item = Line<'a>>> Iterator for Cards<'a, I> {
+    type Item = CardResult;
+
+    fn next(&mut self) -> Option<CardResult> {
+        while !self.done {
+            let Some(line) = self.lines.next() else {
+                self.done = true;
+                break;
+            };
+            let trimmed = line.text.trim();
+            if trimmed.is_empty() {
+                continue;
+            }
+            let is_begin = is_marker(trimmed, "BEGIN");
+            let is_end = is_marker(trimmed, "END");
+            let Some((_, body, diags)) = self.current.as_mut() else {
                 if is_begin {
-                    let body = std::mem::take(&mut spare);
-                    current = Some((line.number, body, std::mem::take(&mut pending)));
+                    let body = std::mem::take(&mut self.spare);
+                    self.current = Some((line.number, body, std::mem::take(&mut self.pending)));
+                    self.count += 1;
+                    if let Some(card) = self.ready.take() {
+                        return Some(card);
+                    }
                 } else {
-                    pending.push(Diagnostic {
+                    self.pending.push(Diagnostic {
                         line: line.number,
                         message: format!(
                             "dropped line outside BEGIN:VCARD/END:VCARD: {}",
@@ -62,57 +107,61 @@ pub fn parse(bytes: &[u8]) -> Parsed {
                         ),
                     });
                 }
-            }
-            Some((_, body, diags)) => {
-                if is_begin {
-                    nested += 1;
-                    diags.push(Diagnostic {
-                        line: line.number,
-                        message: "dropped nested vcard (for example a 2.1 AGENT)".into(),
-                    });
-                } else if is_end && nested > 0 {
-                    nested -= 1;
-                } else if is_end {
-                    finished = true;
-                } else if nested > 0 {
-                    // inside a nested card: already reported
-                } else {
-                    body.push(line);
+                continue;
+            };
+            if is_begin {
+                self.nested += 1;
+                diags.push(Diagnostic {
+                    line: line.number,
+                    message: "dropped nested vcard (for example a 2.1 AGENT)".into(),
+                });
+            } else if is_end && self.nested > 0 {
+                self.nested -= 1;
+            } else if is_end {
+                if let Some((start, mut body, diags)) = self.current.take() {
+                    let card =
+                        finish_card(self.count - 1, start, &mut body, diags, &mut self.scratch);
+                    body.clear();
+                    self.spare = body;
+                    self.ready = Some(card);
                 }
+            } else if self.nested == 0 {
+                body.push(line);
             }
+            // inside a nested card: already reported
         }
-        if finished && let Some((start, mut body, diags)) = current.take() {
-            cards.push(finish_card(
-                cards.len(),
-                start,
-                &mut body,
-                diags,
-                &mut scratch,
-            ));
-            body.clear();
-            spare = body;
+        // the end of the input
+        if let Some((start, _, _)) = self.current.take() {
+            let unfinished = Err(CardError {
+                index: self.count - 1,
+                line: start,
+                message: "BEGIN:VCARD without END:VCARD".into(),
+            });
+            return Some(match self.ready.take() {
+                Some(card) => {
+                    self.ready = Some(unfinished);
+                    card
+                }
+                None => unfinished,
+            });
         }
+        if let Some(mut card) = self.ready.take() {
+            if let Ok((_, diags)) = &mut card {
+                diags.append(&mut self.pending);
+            }
+            return Some(card);
+        }
+        if self.count == 0 && !self.pending.is_empty() {
+            let line = self.pending[0].line;
+            self.pending.clear();
+            return Some(Err(CardError {
+                index: 0,
+                line,
+                message: "no BEGIN:VCARD found".into(),
+            }));
+        }
+        None
     }
-
-    if let Some((start, _, _)) = current {
-        cards.push(Err(CardError {
-            index: cards.len(),
-            line: start,
-            message: "BEGIN:VCARD without END:VCARD".into(),
-        }));
-    } else if let Some(last) = cards.last_mut()
-        && let Ok((_, diags)) = last
-    {
-        diags.append(&mut pending);
-    }
-    if cards.is_empty() && !pending.is_empty() {
-        cards.push(Err(CardError {
-            index: 0,
-            line: pending[0].line,
-            message: "no BEGIN:VCARD found".into(),
-        }));
-    }
-    Parsed { cards }
 }
 
 /// A single-card body such as a CardDAV PUT: exactly one card, BEGIN and END present.
@@ -201,10 +250,10 @@ fn ends_soft_break(line: &[u8]) -> bool {
 /// The part of a line before its first unquoted colon.
 fn head_of(line: &[u8]) -> &[u8] {
     let mut quoted = false;
-    for (i, &b) in line.iter().enumerate() {
-        match b {
+    for i in memchr::memchr2_iter(b'"', b':', line) {
+        match line[i] {
             b'"' => quoted = !quoted,
-            b':' if !quoted => return &line[..i],
+            _ if !quoted => return &line[..i],
             _ => {}
         }
     }
@@ -395,7 +444,7 @@ fn finish_card(
     text: &mut String,
 ) -> Result<(Card, Vec<Diagnostic>), CardError> {
     for line in body.iter_mut() {
-        if line.text.contains(|c: char| c.is_control() && c != '\t') {
+        if has_control(&line.text) {
             line.text.to_mut().retain(|c| !c.is_control() || c == '\t');
             diags.push(Diagnostic {
                 line: line.number,
@@ -515,13 +564,32 @@ fn finish_card(
     Ok((Card::from_props(props, version), diags))
 }
 
+/// Whether a line holds a control character other than tab: C0, DEL, or C1 (U+0080–U+009F,
+/// which UTF-8 writes as 0xC2 0x80–0x9F).
+fn has_control(line: &str) -> bool {
+    let bytes = line.as_bytes();
+    // a fold without early exit, which the compiler turns into wide compares
+    bytes.iter().fold(false, |found, &b| {
+        found | ((b < 0x20) & (b != b'\t')) | (b == 0x7f)
+    }) || memchr::memchr_iter(0xc2, bytes)
+        .any(|i| bytes.get(i + 1).is_some_and(|b| (0x80..=0x9f).contains(b)))
+}
+
 fn is_base64(line: &str) -> bool {
     let head = head_of(line.as_bytes());
-    let has = |word: &[u8]| {
-        head.windows(word.len())
-            .any(|w| w.eq_ignore_ascii_case(word))
-    };
-    head.contains(&b';') && (has(b"BASE64") || has(b"ENCODING=B"))
+    if !head.contains(&b';') {
+        return false;
+    }
+    // both words hold a B: look only where one is
+    memchr::memchr2_iter(b'b', b'B', head).any(|i| {
+        let rest = &head[i..];
+        let before = |word: &[u8]| {
+            i >= word.len() - 1 && head[i + 1 - word.len()..=i].eq_ignore_ascii_case(word)
+        };
+        rest.get(..6)
+            .is_some_and(|w| w.eq_ignore_ascii_case(b"BASE64"))
+            || before(b"ENCODING=B")
+    })
 }
 
 /// The data of a base64 line, decoded here when calcard made it text (data that happens to be
@@ -736,6 +804,70 @@ fn convert_entry(entry: VCardEntry) -> Prop {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stray_lines_go_to_the_next_card_and_the_last_one() {
+        let body = "junk0\r\nBEGIN:VCARD\r\nVERSION:3.0\r\nFN:A\r\nEND:VCARD\r\njunk1\r\n\
+                    BEGIN:VCARD\r\nVERSION:3.0\r\nFN:B\r\nEND:VCARD\r\njunk2\r\n";
+        let cards: Vec<_> = cards(body.as_bytes()).collect();
+        assert_eq!(cards.len(), 2);
+        let lines = |i: usize| -> Vec<usize> {
+            let (_, diags) = cards[i].as_ref().unwrap();
+            diags.iter().map(|d| d.line).collect()
+        };
+        assert_eq!(lines(0), [1]);
+        assert_eq!(lines(1), [6, 11]);
+    }
+
+    #[test]
+    fn an_unfinished_card_and_a_body_without_cards_are_errors() {
+        let body = b"BEGIN:VCARD\r\nFN:A\r\nEND:VCARD\r\nBEGIN:VCARD\r\nFN:B\r\n";
+        let cards: Vec<_> = cards(body).collect();
+        assert!(cards[0].is_ok());
+        let err = cards[1].as_ref().unwrap_err();
+        assert_eq!((cards.len(), err.index, err.line), (2, 1, 4));
+        assert!(err.message.contains("without END"), "{}", err.message);
+
+        let none: Vec<_> = super::cards(b"hello\r\n").collect();
+        assert_eq!(none.len(), 1);
+        assert!(none[0].as_ref().unwrap_err().message.contains("no BEGIN"));
+        assert_eq!(super::cards(b"").count(), 0);
+        assert_eq!(super::cards(b"\r\n \r\n").count(), 0);
+    }
+
+    #[test]
+    fn control_characters_are_the_ones_char_is_control_means() {
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            let line = format!("NOTE:a{c}b");
+            assert_eq!(
+                has_control(&line),
+                c.is_control() && c != '\t',
+                "U+{:04X}",
+                c as u32
+            );
+        }
+    }
+
+    #[test]
+    fn base64_lines() {
+        for yes in [
+            "PHOTO;ENCODING=b;TYPE=JPEG:AAAA",
+            "PHOTO;ENCODING=BASE64;TYPE=JPEG:AAAA",
+            "PHOTO;base64:AAAA",
+            "item1.KEY;x=1;encoding=B:AAAA",
+        ] {
+            assert!(is_base64(yes), "{yes}");
+        }
+        for no in [
+            "PHOTO:BASE64",
+            "PHOTO;ENCODING=QUOTED-PRINTABLE:ENCODING=B",
+            "NOTE;LANGUAGE=en:b",
+            "B;B:BASE6",
+            "PHOTO;BASE6:x",
+        ] {
+            assert!(!is_base64(no), "{no}");
+        }
+    }
 
     #[test]
     fn quoted_printable_in_another_parameter_value_does_not_join_lines() {

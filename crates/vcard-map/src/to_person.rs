@@ -574,6 +574,7 @@ pub fn card_to_person(card: &Card, groups: &GroupTable) -> Person {
     } else {
         person.client_data.extend(data);
     }
+    person.shrink_to_fit();
     person
 }
 

@@ -51,13 +51,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The cards of `input` that parse, with their diagnostics and errors reported on stderr, and
-/// how many were skipped.
-fn read_cards(input: &[u8], name: &str) -> (Vec<vcard_map::Card>, usize) {
-    let parsed = vcard_map::parse(input);
-    let mut cards = Vec::with_capacity(parsed.cards.len());
+/// Hands each card of `input` that parses to `each`, as it is read, and reports diagnostics and
+/// errors on stderr; returns how many cards were skipped.
+fn read_cards(
+    input: &[u8],
+    name: &str,
+    mut each: impl FnMut(vcard_map::Card) -> anyhow::Result<()>,
+) -> anyhow::Result<usize> {
+    let mut read = 0;
     let mut skipped = 0;
-    for (index, card) in parsed.cards.into_iter().enumerate() {
+    for (index, card) in vcard_map::cards(input).enumerate() {
         match card {
             Ok((card, diagnostics)) => {
                 for d in diagnostics {
@@ -68,7 +71,8 @@ fn read_cards(input: &[u8], name: &str) -> (Vec<vcard_map::Card>, usize) {
                         d.message
                     );
                 }
-                cards.push(card);
+                read += 1;
+                each(card)?;
             }
             Err(err) => {
                 eprintln!("{name}: error: {err}");
@@ -76,20 +80,20 @@ fn read_cards(input: &[u8], name: &str) -> (Vec<vcard_map::Card>, usize) {
             }
         }
     }
-    if cards.is_empty() && skipped == 0 {
+    if read == 0 && skipped == 0 {
         eprintln!("{name}: warning: no vCard found (expected BEGIN:VCARD … END:VCARD)");
     }
-    (cards, skipped)
+    Ok(skipped)
 }
 
 /// Prints a JSON array of the cards that parse; returns how many were skipped.
 fn to_person(input: &[u8], name: &str, out: &mut impl Write) -> anyhow::Result<usize> {
     let groups = GroupTable::default();
-    let (cards, skipped) = read_cards(input, name);
-    let persons: Vec<people::Person> = cards
-        .iter()
-        .map(|card| vcard_map::card_to_person(card, &groups))
-        .collect();
+    let mut persons: Vec<people::Person> = Vec::new();
+    let skipped = read_cards(input, name, |card| {
+        persons.push(vcard_map::card_to_person(&card, &groups));
+        Ok(())
+    })?;
     serde_json::to_writer_pretty(&mut *out, &persons)?;
     writeln!(out)?;
     Ok(skipped)
@@ -115,11 +119,10 @@ fn to_vcard(
     out: &mut impl Write,
 ) -> anyhow::Result<usize> {
     if is_vcard(input) {
-        let (cards, skipped) = read_cards(input, name);
-        for card in cards {
+        return read_cards(input, name, |card| {
             out.write_all(card.write(version).as_bytes())?;
-        }
-        return Ok(skipped);
+            Ok(())
+        });
     }
     let json: serde_json::Value = serde_json::from_slice(input).with_context(|| {
         format!("{name} is not JSON (expected an array of People API Person objects)")
