@@ -227,11 +227,14 @@ def main():
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         wait_port(port, procs[-1], "peopledav")
         pd = Dav(port, "demo", "demo", "/dav/demo/contacts/")
+        # the demo's first sync is done when the book has the seeded cards and stops growing
+        before = -1
         for _ in range(600):
             hrefs = pd.hrefs()
-            if len(hrefs) >= args.cards:
+            if len(hrefs) >= args.cards and len(hrefs) == before:
                 break
-            time.sleep(0.2)
+            before = len(hrefs)
+            time.sleep(0.5)
         print(f"peopledav book: {len(hrefs)} cards", file=sys.stderr)
 
         with open(os.path.join(tmp, "radicale.conf"), "w") as f:

@@ -102,9 +102,145 @@ impl Value {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Prop {
     pub group: Option<String>,
-    pub name: String,
-    pub params: Vec<(String, Vec<String>)>,
+    pub name: Name,
+    pub params: Vec<(Name, Vec<String>)>,
     pub value: Value,
+}
+
+/// An upper-case property or parameter name: the names this crate knows are borrowed from one
+/// static table instead of allocated for every line.
+pub(crate) type Name = Cow<'static, str>;
+
+/// `upper` (an upper-case name) as a [`Name`], borrowed when it is a known one. A `match`, which
+/// compiles to a switch on the length and one or two comparisons: cheaper than the allocation.
+pub(crate) fn name(upper: &str) -> Name {
+    Cow::Borrowed(match upper {
+        "ADR" => "ADR",
+        "AGENT" => "AGENT",
+        "ALTID" => "ALTID",
+        "ANNIVERSARY" => "ANNIVERSARY",
+        "BDAY" => "BDAY",
+        "BEGIN" => "BEGIN",
+        "BIRTHPLACE" => "BIRTHPLACE",
+        "CALADRURI" => "CALADRURI",
+        "CALSCALE" => "CALSCALE",
+        "CALURI" => "CALURI",
+        "CATEGORIES" => "CATEGORIES",
+        "CC" => "CC",
+        "CHARSET" => "CHARSET",
+        "CLASS" => "CLASS",
+        "CLIENTPIDMAP" => "CLIENTPIDMAP",
+        "CONTACT-URI" => "CONTACT-URI",
+        "CREATED" => "CREATED",
+        "DEATHDATE" => "DEATHDATE",
+        "DEATHPLACE" => "DEATHPLACE",
+        "EMAIL" => "EMAIL",
+        "ENCODING" => "ENCODING",
+        "END" => "END",
+        "EXPERTISE" => "EXPERTISE",
+        "FBURL" => "FBURL",
+        "FN" => "FN",
+        "GENDER" => "GENDER",
+        "GEO" => "GEO",
+        "HOBBY" => "HOBBY",
+        "IMPP" => "IMPP",
+        "INDEX" => "INDEX",
+        "INTEREST" => "INTEREST",
+        "KEY" => "KEY",
+        "KIND" => "KIND",
+        "LABEL" => "LABEL",
+        "LANG" => "LANG",
+        "LANGUAGE" => "LANGUAGE",
+        "LEVEL" => "LEVEL",
+        "LOGO" => "LOGO",
+        "MAILER" => "MAILER",
+        "MEDIATYPE" => "MEDIATYPE",
+        "MEMBER" => "MEMBER",
+        "N" => "N",
+        "NAME" => "NAME",
+        "NICKNAME" => "NICKNAME",
+        "NOTE" => "NOTE",
+        "ORG" => "ORG",
+        "ORG-DIRECTORY" => "ORG-DIRECTORY",
+        "PHONETIC" => "PHONETIC",
+        "PHOTO" => "PHOTO",
+        "PID" => "PID",
+        "PREF" => "PREF",
+        "PRODID" => "PRODID",
+        "RELATED" => "RELATED",
+        "REV" => "REV",
+        "ROLE" => "ROLE",
+        "SCRIPT" => "SCRIPT",
+        "SOCIALPROFILE" => "SOCIALPROFILE",
+        "SORT-AS" => "SORT-AS",
+        "SORT-STRING" => "SORT-STRING",
+        "SOUND" => "SOUND",
+        "SOURCE" => "SOURCE",
+        "TEL" => "TEL",
+        "TITLE" => "TITLE",
+        "TYPE" => "TYPE",
+        "TZ" => "TZ",
+        "UID" => "UID",
+        "URL" => "URL",
+        "VALUE" => "VALUE",
+        "VERSION" => "VERSION",
+        "X-ABADR" => "X-ABADR",
+        "X-ABDATE" => "X-ABDATE",
+        "X-ABLABEL" => "X-ABLABEL",
+        "X-ABRELATEDNAMES" => "X-ABRELATEDNAMES",
+        "X-ABSHOWAS" => "X-ABSHOWAS",
+        "X-ABUID" => "X-ABUID",
+        "X-ADDRESSBOOKSERVER-KIND" => "X-ADDRESSBOOKSERVER-KIND",
+        "X-ADDRESSBOOKSERVER-MEMBER" => "X-ADDRESSBOOKSERVER-MEMBER",
+        "X-AIM" => "X-AIM",
+        "X-ANNIVERSARY" => "X-ANNIVERSARY",
+        "X-APPLE-OMIT-YEAR" => "X-APPLE-OMIT-YEAR",
+        "X-ASSISTANT" => "X-ASSISTANT",
+        "X-EVOLUTION-FILE-AS" => "X-EVOLUTION-FILE-AS",
+        "X-GADUGADU" => "X-GADUGADU",
+        "X-GENDER" => "X-GENDER",
+        "X-GOOGLE-TALK" => "X-GOOGLE-TALK",
+        "X-ICQ" => "X-ICQ",
+        "X-JABBER" => "X-JABBER",
+        "X-MANAGER" => "X-MANAGER",
+        "X-MOZILLA-HTML" => "X-MOZILLA-HTML",
+        "X-MSN" => "X-MSN",
+        "X-NETMEETING" => "X-NETMEETING",
+        "X-PEOPLEDAV-ADDRESS-ME-AS" => "X-PEOPLEDAV-ADDRESS-ME-AS",
+        "X-PEOPLEDAV-CLIENTDATA" => "X-PEOPLEDAV-CLIENTDATA",
+        "X-PEOPLEDAV-CONTENT-TYPE" => "X-PEOPLEDAV-CONTENT-TYPE",
+        "X-PEOPLEDAV-DISPLAY-NAME" => "X-PEOPLEDAV-DISPLAY-NAME",
+        "X-PEOPLEDAV-EXTERNALID" => "X-PEOPLEDAV-EXTERNALID",
+        "X-PEOPLEDAV-KEYWORD" => "X-PEOPLEDAV-KEYWORD",
+        "X-PEOPLEDAV-LOCATION" => "X-PEOPLEDAV-LOCATION",
+        "X-PEOPLEDAV-ORG" => "X-PEOPLEDAV-ORG",
+        "X-PEOPLEDAV-PHONETIC-FULL-NAME" => "X-PEOPLEDAV-PHONETIC-FULL-NAME",
+        "X-PEOPLEDAV-PHONETIC-PREFIX" => "X-PEOPLEDAV-PHONETIC-PREFIX",
+        "X-PEOPLEDAV-PHONETIC-SUFFIX" => "X-PEOPLEDAV-PHONETIC-SUFFIX",
+        "X-PEOPLEDAV-TEXT" => "X-PEOPLEDAV-TEXT",
+        "X-PEOPLEDAV-USERDEFINED" => "X-PEOPLEDAV-USERDEFINED",
+        "X-PHONETIC-FIRST-NAME" => "X-PHONETIC-FIRST-NAME",
+        "X-PHONETIC-LAST-NAME" => "X-PHONETIC-LAST-NAME",
+        "X-PHONETIC-MIDDLE-NAME" => "X-PHONETIC-MIDDLE-NAME",
+        "X-PHONETIC-ORG" => "X-PHONETIC-ORG",
+        "X-QQ" => "X-QQ",
+        "X-SERVICE-TYPE" => "X-SERVICE-TYPE",
+        "X-SKYPE" => "X-SKYPE",
+        "X-SOCIALPROFILE" => "X-SOCIALPROFILE",
+        "X-SPOUSE" => "X-SPOUSE",
+        "X-YAHOO" => "X-YAHOO",
+        "XML" => "XML",
+        _ => return Cow::Owned(upper.to_owned()),
+    })
+}
+
+/// `raw` upper-cased as a [`Name`], without allocating when it is a known name.
+pub(crate) fn upper_name(raw: &str) -> Name {
+    if raw.bytes().any(|b| b.is_ascii_lowercase()) {
+        name(&raw.to_ascii_uppercase())
+    } else {
+        name(raw)
+    }
 }
 
 /// How a property's value is laid out on the wire.
@@ -146,7 +282,7 @@ impl Prop {
     pub fn new(name: &str, value: Value) -> Prop {
         Prop {
             group: None,
-            name: name.to_string(),
+            name: upper_name(name),
             params: Vec::new(),
             value,
         }
@@ -169,7 +305,7 @@ impl Prop {
                 values.push(value);
             }
         } else {
-            self.params.push((name.to_string(), vec![value]));
+            self.params.push((upper_name(name), vec![value]));
         }
     }
 
@@ -244,8 +380,12 @@ impl Prop {
     pub fn to_property(&self) -> Property {
         Property {
             group: self.group.clone(),
-            name: self.name.clone(),
-            params: self.params.clone(),
+            name: self.name.to_string(),
+            params: self
+                .params
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.clone()))
+                .collect(),
             value: self.value_string(),
         }
     }
@@ -322,5 +462,20 @@ impl Card {
             .position(|p| !(p.is("FN") || p.is("N")))
             .unwrap_or(self.props.len());
         self.props.insert(at, Prop::text("UID", uid));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_names_are_borrowed() {
+        for known in ["TEL", "X-ABLABEL", "TYPE", "PREF", "X-PEOPLEDAV-CLIENTDATA"] {
+            assert!(matches!(name(known), Cow::Borrowed(n) if n == known));
+        }
+        assert!(matches!(upper_name("tel"), Cow::Borrowed("TEL")));
+        assert_eq!(upper_name("x-custom"), "X-CUSTOM");
+        assert!(matches!(upper_name("X-CUSTOM"), Cow::Owned(_)));
     }
 }

@@ -174,7 +174,7 @@ fn equivalent((g, p): &Compared<'_>, (h, q): &Compared<'_>) -> bool {
         && same_value(&p.value, &q.value)
 }
 
-type Param = (String, Vec<String>);
+type Param = (crate::card::Name, Vec<String>);
 
 /// The same parameters as a multiset, each one's values compared as a case-insensitive set.
 fn same_params(a: &[Param], b: &[Param]) -> bool {

@@ -181,13 +181,13 @@ fn v4_rewrites(p: &Prop) -> bool {
     p.param("TYPE")
         .is_some_and(|v| v.iter().any(|t| t.eq_ignore_ascii_case("pref")))
         || matches!(
-            p.name.as_str(),
+            &*p.name,
             "X-ADDRESSBOOKSERVER-KIND"
                 | "X-ADDRESSBOOKSERVER-MEMBER"
                 | "X-ABRELATEDNAMES"
                 | "X-GENDER"
         )
-        || DATE_PROPS.contains(&p.name.as_str())
+        || DATE_PROPS.contains(&&*p.name)
         || (p.name.starts_with("X-") && IM_SERVICES.iter().any(|(.., x)| *x == p.name))
 }
 
@@ -212,7 +212,7 @@ pub(crate) fn to_v4(input: &[Prop]) -> Vec<Cow<'_, Prop>> {
         if p.remove_type("pref") && p.param("PREF").is_none() {
             p.add_param("PREF", "1");
         }
-        match p.name.as_str() {
+        match &*p.name {
             "X-ADDRESSBOOKSERVER-KIND" => {
                 p.name = "KIND".into();
                 p.value = Value::Text(text_of(&p).to_ascii_lowercase());
@@ -266,7 +266,7 @@ pub(crate) fn to_v4(input: &[Prop]) -> Vec<Cow<'_, Prop>> {
                 }
             }
         }
-        if DATE_PROPS.contains(&p.name.as_str())
+        if DATE_PROPS.contains(&&*p.name)
             && let Value::Text(v) = &p.value
         {
             let mut v = basic_date(v);
@@ -294,10 +294,10 @@ pub(crate) fn to_v4(input: &[Prop]) -> Vec<Cow<'_, Prop>> {
 fn v3_rewrites(p: &Prop) -> bool {
     p.first_param("PREF") == Some("1")
         || matches!(
-            p.name.as_str(),
+            &*p.name,
             "KIND" | "MEMBER" | "ANNIVERSARY" | "RELATED" | "GENDER" | "IMPP" | "REV"
         )
-        || DATE_PROPS.contains(&p.name.as_str())
+        || DATE_PROPS.contains(&&*p.name)
 }
 
 /// A 4.0-form card (see [`to_v4`]) in 3.0 conventions; the lines that need no change are
@@ -316,7 +316,7 @@ pub(crate) fn to_v3<'a>(input: &'a [Cow<'_, Prop>]) -> Vec<Cow<'a, Prop>> {
             p.add_param("TYPE", "pref");
         }
         let mut label: Option<String> = None;
-        match p.name.as_str() {
+        match &*p.name {
             "KIND" => p.name = "X-ADDRESSBOOKSERVER-KIND".into(),
             "MEMBER" => p.name = "X-ADDRESSBOOKSERVER-MEMBER".into(),
             "ANNIVERSARY" => {
@@ -376,7 +376,7 @@ pub(crate) fn to_v3<'a>(input: &'a [Cow<'_, Prop>]) -> Vec<Cow<'a, Prop>> {
             }
             _ => {}
         }
-        if DATE_PROPS.contains(&p.name.as_str())
+        if DATE_PROPS.contains(&&*p.name)
             && let Value::Text(v) = &p.value
         {
             let v = v.clone();

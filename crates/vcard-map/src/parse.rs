@@ -12,7 +12,7 @@ use calcard::common::IanaString as _;
 use calcard::vcard::{VCardEntry, VCardParameterValue, VCardProperty, VCardValue, VCardValueType};
 use calcard::{Entry, Parser};
 
-use crate::card::{Card, Prop, Shape, Value, Version, shape_of};
+use crate::card::{Card, Name, Prop, Shape, Value, Version, shape_of, upper_name};
 use crate::error::{CardError, Diagnostic};
 
 /// The outcome of reading a body that may hold many cards.
@@ -723,14 +723,16 @@ fn value_text(name: &str, value: VCardValue) -> String {
 }
 
 fn convert_entry(entry: VCardEntry) -> Prop {
-    let name = entry.name.as_str().to_ascii_uppercase();
-    let mut params: Vec<(String, Vec<String>)> = Vec::with_capacity(entry.params.len());
+    let name = upper_name(entry.name.as_str());
+    let mut params: Vec<(Name, Vec<String>)> = Vec::with_capacity(entry.params.len());
     for p in entry.params {
         let (pname, pvalue) = match p.value {
             // a bare 2.1 parameter such as `TEL;CELL;PREF:` is a TYPE
-            VCardParameterValue::Null => ("TYPE".to_string(), p.name.as_str().to_ascii_lowercase()),
+            VCardParameterValue::Null => {
+                (Name::Borrowed("TYPE"), p.name.as_str().to_ascii_lowercase())
+            }
             value => match param_text(value) {
-                Some(v) => (p.name.as_str().to_ascii_uppercase(), v),
+                Some(v) => (upper_name(p.name.as_str()), v),
                 None => continue,
             },
         };

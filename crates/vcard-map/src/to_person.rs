@@ -130,7 +130,7 @@ pub fn card_to_person(card: &Card, groups: &GroupTable) -> Person {
             // nothing to map: the line is kept whole in clientData
             continue;
         }
-        match p.name.as_str() {
+        match &*p.name {
             "UID" if uid.is_none() => {
                 uid = Some(p.value_string());
                 r.consumed[i] = true;
@@ -156,7 +156,7 @@ pub fn card_to_person(card: &Card, groups: &GroupTable) -> Person {
             | "X-PEOPLEDAV-PHONETIC-PREFIX"
             | "X-PEOPLEDAV-PHONETIC-SUFFIX"
             | "X-PEOPLEDAV-PHONETIC-FULL-NAME" => {
-                let slot = match p.name.as_str() {
+                let slot = match &*p.name {
                     "X-PHONETIC-FIRST-NAME" => &mut name.phonetic_given_name,
                     "X-PHONETIC-MIDDLE-NAME" => &mut name.phonetic_middle_name,
                     "X-PHONETIC-LAST-NAME" => &mut name.phonetic_family_name,
@@ -594,7 +594,7 @@ fn is_blank(p: &Prop) -> bool {
         "RELATED",
         "PHOTO",
     ];
-    if !SKIPPED.contains(&p.name.as_str()) {
+    if !SKIPPED.contains(&&*p.name) {
         return false;
     }
     let v = p.value_string();
@@ -628,7 +628,7 @@ fn read_organizations(r: &mut Reader<'_>, person: &mut Person) {
     let mut builds: Vec<OrgBuild> = Vec::new();
     for (i, p) in props.iter().enumerate() {
         if !matches!(
-            p.name.as_str(),
+            &*p.name,
             "ORG" | "TITLE" | "X-PHONETIC-ORG" | "X-PEOPLEDAV-ORG"
         ) {
             continue;

@@ -26,12 +26,12 @@ pub(crate) fn write_card(card: &Card, version: Version, only: Option<&[String]>)
     let wanted = |p: &Prop| {
         only.is_none_or(|names| {
             p.name == "UID"
-                || names.contains(&p.name)
+                || names.iter().any(|n| *n == p.name)
                 || (p.name == "X-ABLABEL"
                     && p.group.as_ref().is_some_and(|g| {
                         props.iter().any(|q| {
                             q.group.as_ref().is_some_and(|h| h.eq_ignore_ascii_case(g))
-                                && names.contains(&q.name)
+                                && names.iter().any(|n| *n == q.name)
                         })
                     }))
         })
@@ -85,7 +85,7 @@ pub(crate) fn render(line: &mut String, p: &Prop, version: Version) {
         line.push('.');
     }
     line.push_str(spelled(&p.name));
-    let mut extra: Vec<(String, Vec<String>)> = Vec::new();
+    let mut extra: Vec<(crate::card::Name, Vec<String>)> = Vec::new();
     if let (Value::Binary { media_type, .. }, Version::V3) = (&p.value, version) {
         extra.push(("ENCODING".into(), vec!["b".into()]));
         if p.param("TYPE").is_none()
