@@ -12,7 +12,7 @@ use people::{
 use crate::card::{Card, Prop, Value};
 use crate::client_data::{self, Compared, PROP_PREFIX, REV_KEY, UID_KEY, orig_key, same_props};
 use crate::convert::{IM_SERVICES, to_v4};
-use crate::from_person::{compose_name, fallback_name, fingerprints, generate};
+use crate::from_person::{compose_name, fallback_name, generate};
 use crate::groups::GroupTable;
 use crate::labels::{Kind, read_type, type_from_label};
 
@@ -741,14 +741,34 @@ fn keep_originals(
     put: &mut impl FnMut(String, String),
 ) {
     let generated = generate(person, groups);
-    let fingerprints = fingerprints(&generated);
-    for (entry, &(hash, occurrence)) in generated.iter().zip(&fingerprints) {
-        let mut sources: Vec<usize> = r
-            .sources
+    // fingerprints are needed only for the entries that keep their original lines
+    let mut hashes: Vec<Option<u64>> = vec![None; generated.len()];
+    // how many lines share each group (case-insensitively), for `lone`
+    let group_size = |g: &str| {
+        props
             .iter()
-            .filter(|(f, index, _)| *f == entry.field && *index == entry.index)
-            .map(|&(_, _, pi)| pi)
-            .collect();
+            .filter(|q| {
+                q.group
+                    .as_deref()
+                    .is_some_and(|h| h.eq_ignore_ascii_case(g))
+            })
+            .count()
+    };
+    let sizes: Vec<usize> = props
+        .iter()
+        .map(|p| p.group.as_deref().map_or(0, group_size))
+        .collect();
+    let mut sources: Vec<usize> = Vec::new();
+    let mut compared: Vec<Compared<'_>> = Vec::new();
+    let mut made: Vec<Compared<'_>> = Vec::new();
+    for (at, entry) in generated.iter().enumerate() {
+        sources.clear();
+        sources.extend(
+            r.sources
+                .iter()
+                .filter(|(f, index, _)| *f == entry.field && *index == entry.index)
+                .map(|&(_, _, pi)| pi),
+        );
         if sources.is_empty() {
             continue;
         }
@@ -762,71 +782,67 @@ fn keep_originals(
             continue;
         }
         // the label and X-ABADR lines of the entry's groups belong to it
-        let entry_groups: Vec<&str> = sources
-            .iter()
-            .filter_map(|&pi| props[pi].group.as_deref())
-            .collect();
+        let sourced = sources.len();
         for (li, p) in props.iter().enumerate() {
             if r.consumed[li]
                 && (p.name == "X-ABLABEL" || p.name == "X-ABADR")
-                && p.group
-                    .as_deref()
-                    .is_some_and(|g| entry_groups.iter().any(|e| e.eq_ignore_ascii_case(g)))
+                && let Some(g) = p.group.as_deref()
+                && sources[..sourced].iter().any(|&pi| {
+                    props[pi]
+                        .group
+                        .as_deref()
+                        .is_some_and(|e| e.eq_ignore_ascii_case(g))
+                })
                 && !sources.contains(&li)
             {
                 sources.push(li);
             }
         }
         sources.sort_unstable();
-        // an N without any component says nothing (the 3.0 writer adds one where it is missing)
-        let source: Vec<&Prop> = sources
-            .iter()
-            .map(|&pi| &*props[pi])
-            .filter(|p| {
-                !(p.name == "N"
-                    && p.group.is_none()
-                    && p.params.is_empty()
-                    && is_empty_value(&p.value))
-            })
-            .collect();
-        // a group no other line shares links nothing: compare the line as ungrouped
-        let lone = |g: &str| {
-            props
+        // an N without any component says nothing (the 3.0 writer adds one where it is missing);
+        // a group no other line shares links nothing: the line is compared as ungrouped
+        compared.clear();
+        compared.extend(
+            sources
                 .iter()
-                .filter(|q| {
-                    q.group
-                        .as_deref()
-                        .is_some_and(|h| h.eq_ignore_ascii_case(g))
+                .map(|&pi| (pi, &*props[pi]))
+                .filter(|(_, p)| {
+                    !(p.name == "N"
+                        && p.group.is_none()
+                        && p.params.is_empty()
+                        && is_empty_value(&p.value))
                 })
-                .count()
-                == 1
-        };
-        let compared: Vec<Compared<'_>> = source
-            .iter()
-            .map(|&p| match p.group.as_deref() {
-                Some(g) if lone(g) => (None, p),
-                group => (group, p),
-            })
-            .collect();
+                .map(|(pi, p)| match p.group.as_deref() {
+                    Some(_) if sizes[pi] == 1 => (None, p),
+                    group => (group, p),
+                }),
+        );
         // a generated group is the entry's own: lone when one line of the entry has it
-        let generated: Vec<Compared<'_>> = entry
-            .props
-            .iter()
-            .map(|p| {
-                let alone = p.group.as_deref().is_some_and(|g| {
-                    entry
-                        .props
-                        .iter()
-                        .filter(|q| q.group.as_deref() == Some(g))
-                        .count()
-                        == 1
-                });
-                (if alone { None } else { p.group.as_deref() }, p)
-            })
-            .collect();
-        if !same_props(&compared, &generated) {
+        made.clear();
+        made.extend(entry.props.iter().map(|p| {
+            let alone = p.group.as_deref().is_some_and(|g| {
+                entry
+                    .props
+                    .iter()
+                    .filter(|q| q.group.as_deref() == Some(g))
+                    .count()
+                    == 1
+            });
+            (if alone { None } else { p.group.as_deref() }, p)
+        }));
+        if !same_props(&compared, &made) {
+            let mut hash_of = |i: usize| {
+                *hashes[i].get_or_insert_with(|| client_data::fingerprint(&generated[i].props))
+            };
+            let hash = hash_of(at);
+            let occurrence = (0..at)
+                .filter(|&i| generated[i].field == entry.field && hash_of(i) == hash)
+                .count();
             let fp = client_data::fingerprint_text(hash, occurrence);
-            put(orig_key(entry.field, &fp), client_data::lines_of(source));
+            put(
+                orig_key(entry.field, &fp),
+                client_data::lines_of(compared.iter().map(|&(_, p)| p)),
+            );
         }
     }
 }
