@@ -503,9 +503,10 @@ pub struct FieldMetadata {
     /// Output only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary: Option<bool>,
-    /// The source of the field.
+    /// The source of the field. Boxed: every entry of a Person carries a FieldMetadata, and most
+    /// have no source (Google sends one; a mapped vCard has none), so the entries stay small.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<Source>,
+    pub source: Option<Box<Source>>,
     /// True if the field is the primary field for the source.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_primary: Option<bool>,

@@ -190,6 +190,14 @@ pub fn parse_one(bytes: &[u8]) -> Result<(Card, Vec<Diagnostic>), CardError> {
 
 fn is_marker(line: &str, word: &str) -> bool {
     let line = line.trim_start_matches('\u{feff}');
+    // most lines are not markers: tell by the first letter before splitting
+    if !line
+        .as_bytes()
+        .first()
+        .is_some_and(|b| b.eq_ignore_ascii_case(&word.as_bytes()[0]))
+    {
+        return false;
+    }
     let Some((name, value)) = line.split_once(':') else {
         return false;
     };
