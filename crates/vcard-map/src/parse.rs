@@ -131,19 +131,13 @@ impl<'a, I: Iterator<Item = Line<'a>>> Iterator for Cards<'a, I> {
             // inside a nested card: already reported
         }
         // the end of the input
+        // (a finished card was handed out when the unfinished one began: nothing is ready)
         if let Some((start, _, _)) = self.current.take() {
-            let unfinished = Err(CardError {
+            return Some(Err(CardError {
                 index: self.count - 1,
                 line: start,
                 message: "BEGIN:VCARD without END:VCARD".into(),
-            });
-            return Some(match self.ready.take() {
-                Some(card) => {
-                    self.ready = Some(unfinished);
-                    card
-                }
-                None => unfinished,
-            });
+            }));
         }
         if let Some(mut card) = self.ready.take() {
             if let Ok((_, diags)) = &mut card {
